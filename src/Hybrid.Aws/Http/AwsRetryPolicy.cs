@@ -1,0 +1,72 @@
+using Microsoft.Extensions.Logging;
+
+namespace Hybrid.Aws.Http;
+
+/// <summary>
+/// Runs one operation with bounded attempts, exponential backoff and full jitter. Waiting and the random source are
+/// injected, so tests neither sleep nor depend on chance.
+/// </summary>
+internal sealed class AwsRetryPolicy
+{
+    private readonly AwsRetryOptions _options;
+    private readonly Func<TimeSpan, CancellationToken, Task> _delay;
+    private readonly Func<double> _random;
+    private readonly ILogger _logger;
+
+    public AwsRetryPolicy(AwsRetryOptions options, Func<TimeSpan, CancellationToken, Task> delay, Func<double> random, ILogger logger)
+    {
+        _options = Check.NotNull(options);
+        Check.InRange(options.MaxAttempts, 1, 100, "MaxAttempts");
+        _delay = delay;
+        _random = random;
+        _logger = logger;
+    }
+
+    public static AwsRetryPolicy Create(AwsRetryOptions options, TimeProvider time, ILogger logger)
+        => new(options, (delay, ct) => Task.Delay(delay, time, ct), Random.Shared.NextDouble, logger);
+
+    public int MaxAttempts => _options.MaxAttempts;
+
+    /// <summary>The delay before attempt <paramref name="attempt"/> + 1: uniform in [0, min(max, base * 2^(attempt-1))].</summary>
+    public TimeSpan BackoffAfter(int attempt)
+    {
+        var ceiling = _options.BaseDelay.TotalMilliseconds * Math.Pow(2, Math.Min(attempt - 1, 30));
+        ceiling = Math.Min(ceiling, _options.MaxDelay.TotalMilliseconds);
+        return TimeSpan.FromMilliseconds(ceiling * _random());
+    }
+
+    public async Task<T> ExecuteAsync<T>(string service, string operation, Func<CancellationToken, Task<T>> attempt, CancellationToken cancellationToken)
+    {
+        for (var n = 1; ; n++)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            try
+            {
+                var result = await attempt(cancellationToken).ConfigureAwait(false);
+                Logs.RequestSucceeded(_logger, service, operation, n);
+                return result;
+            }
+            catch (AwsServiceException ex) when (ex.IsRetryable && n < _options.MaxAttempts)
+            {
+                var delay = BackoffAfter(n);
+                Logs.RetryScheduled(_logger, service, operation, n, ex.ErrorCode, (int)ex.StatusCode, delay.TotalMilliseconds);
+                await _delay(delay, cancellationToken).ConfigureAwait(false);
+            }
+            catch (AwsServiceException ex)
+            {
+                Logs.RequestFailed(_logger, service, operation, ex.ErrorCode, (int)ex.StatusCode, ex.Details.RequestId, n);
+                throw;
+            }
+            catch (Exception ex) when (IsTransport(ex, cancellationToken) && n < _options.MaxAttempts)
+            {
+                var delay = BackoffAfter(n);
+                Logs.TransportRetryScheduled(_logger, ex, service, operation, n, delay.TotalMilliseconds);
+                await _delay(delay, cancellationToken).ConfigureAwait(false);
+            }
+        }
+    }
+
+    /// <summary>A connection failure, or an attempt that timed out while the caller had not cancelled.</summary>
+    private static bool IsTransport(Exception ex, CancellationToken cancellationToken)
+        => ex is HttpRequestException || (ex is OperationCanceledException && !cancellationToken.IsCancellationRequested);
+}
