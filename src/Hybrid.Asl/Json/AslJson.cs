@@ -1,0 +1,270 @@
+using System.Buffers;
+using System.Globalization;
+using System.Text.Encodings.Web;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+
+namespace Hybrid.Asl.Json;
+
+/// <summary>
+/// JSON value utilities shared by the engine: equality that compares numbers by value, the one place that decides when a
+/// node must be cloned before it gets a new parent, compact serialisation as AWS prints it, and payload sizes.
+/// </summary>
+public static class AslJson
+{
+    /// <summary>
+    /// Writer options for every payload the engine prints: compact, and non-ASCII text left as is (AWS does not escape it).
+    /// </summary>
+    public static JsonWriterOptions WriterOptions { get; } = new()
+    {
+        Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+        Indented = false,
+        SkipValidation = true,
+    };
+
+    /// <summary>
+    /// Returns <paramref name="node"/> itself when it has no parent, otherwise a deep clone, so that it can be put into a
+    /// new parent. Use it whenever a node read from an <c>ExpressionContext</c> goes into new JSON.
+    /// </summary>
+    public static JsonNode? Adopt(JsonNode? node) => node is null || node.Parent is null ? node : node.DeepClone();
+
+    /// <summary>The JSON kind of a node, with C# null mapped to <see cref="JsonValueKind.Null"/>.</summary>
+    public static JsonValueKind KindOf(JsonNode? node) => node is null ? JsonValueKind.Null : node.GetValueKind();
+
+    /// <summary>Compact JSON text of a node, as AWS prints payloads (<c>null</c> for JSON null).</summary>
+    public static string ToJsonString(JsonNode? node)
+    {
+        if (node is null)
+        {
+            return "null";
+        }
+
+        var buffer = new ArrayBufferWriter<byte>(256);
+        using (var writer = new Utf8JsonWriter(buffer, WriterOptions))
+        {
+            node.WriteTo(writer);
+        }
+
+        return System.Text.Encoding.UTF8.GetString(buffer.WrittenSpan);
+    }
+
+    /// <summary>A string as a JSON string literal, quotes included (<c>a"b</c> becomes <c>"a\"b"</c>).</summary>
+    public static string Quote(string text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        var buffer = new ArrayBufferWriter<byte>(text.Length + 16);
+        using (var writer = new Utf8JsonWriter(buffer, WriterOptions))
+        {
+            writer.WriteStringValue(text);
+        }
+
+        return System.Text.Encoding.UTF8.GetString(buffer.WrittenSpan);
+    }
+
+    /// <summary>The size in bytes of the compact UTF-8 JSON text of a node, counted without building the text.</summary>
+    public static long Utf8Size(JsonNode? node)
+    {
+        if (node is null)
+        {
+            return 4;
+        }
+
+        var counter = new CountingBufferWriter();
+        using (var writer = new Utf8JsonWriter(counter, WriterOptions))
+        {
+            node.WriteTo(writer);
+        }
+
+        return counter.Count;
+    }
+
+    /// <summary>
+    /// Deep equality of two JSON values. Numbers compare by value (<c>1</c> equals <c>1.0</c>), object member order does
+    /// not matter, array order does.
+    /// </summary>
+    public static bool DeepEquals(JsonNode? left, JsonNode? right)
+    {
+        if (ReferenceEquals(left, right))
+        {
+            return true;
+        }
+
+        var leftKind = KindOf(left);
+        var rightKind = KindOf(right);
+        if (leftKind != rightKind)
+        {
+            // true and false are different kinds but the same "boolean" type: still unequal.
+            return false;
+        }
+
+        switch (leftKind)
+        {
+            case JsonValueKind.Null:
+            case JsonValueKind.True:
+            case JsonValueKind.False:
+                return true;
+            case JsonValueKind.String:
+                return string.Equals(left!.GetValue<string>(), right!.GetValue<string>(), StringComparison.Ordinal);
+            case JsonValueKind.Number:
+                return JsonNumbers.Compare(left!, right!) == 0;
+            case JsonValueKind.Array:
+            {
+                var a = left!.AsArray();
+                var b = right!.AsArray();
+                if (a.Count != b.Count)
+                {
+                    return false;
+                }
+
+                for (var i = 0; i < a.Count; i++)
+                {
+                    if (!DeepEquals(a[i], b[i]))
+                    {
+                        return false;
+                    }
+                }
+
+                return true;
+            }
+
+            case JsonValueKind.Object:
+            {
+                var a = left!.AsObject();
+                var b = right!.AsObject();
+                if (a.Count != b.Count)
+                {
+                    return false;
+                }
+
+                foreach (var pair in a)
+                {
+                    if (!b.TryGetPropertyValue(pair.Key, out var other) || !DeepEquals(pair.Value, other))
+                    {
+                        return false;
+                    }
+                }
+
+                return true;
+            }
+
+            default:
+                return false;
+        }
+    }
+
+    /// <summary>A hash code consistent with <see cref="DeepEquals"/> (numbers hash by value).</summary>
+    public static int GetDeepHashCode(JsonNode? node)
+    {
+        switch (KindOf(node))
+        {
+            case JsonValueKind.Null:
+                return 0;
+            case JsonValueKind.True:
+                return 1;
+            case JsonValueKind.False:
+                return 2;
+            case JsonValueKind.String:
+                return StringComparer.Ordinal.GetHashCode(node!.GetValue<string>());
+            case JsonValueKind.Number:
+                if (JsonNumbers.TryGetDecimal(node, out var m))
+                {
+                    // decimal's hash code already ignores trailing zeros (1.0m and 1m hash alike).
+                    return m.GetHashCode();
+                }
+
+                return JsonNumbers.TryGetDouble(node, out var d) ? d.GetHashCode() : 3;
+            case JsonValueKind.Array:
+            {
+                var hash = new HashCode();
+                foreach (var item in node!.AsArray())
+                {
+                    hash.Add(GetDeepHashCode(item));
+                }
+
+                return hash.ToHashCode();
+            }
+
+            case JsonValueKind.Object:
+            {
+                // Order-independent: sum of the members' hashes.
+                var sum = 17;
+                foreach (var pair in node!.AsObject())
+                {
+                    sum += HashCode.Combine(StringComparer.Ordinal.GetHashCode(pair.Key), GetDeepHashCode(pair.Value));
+                }
+
+                return sum;
+            }
+
+            default:
+                return 4;
+        }
+    }
+
+    /// <summary>An equality comparer over <see cref="DeepEquals"/>.</summary>
+    public static IEqualityComparer<JsonNode?> Comparer { get; } = new DeepComparer();
+
+    /// <summary>Parses JSON text keeping numbers as written (large integers keep their precision).</summary>
+    public static JsonNode? Parse(string json) => JsonNode.Parse(json, documentOptions: new JsonDocumentOptions { MaxDepth = 1024 });
+
+    /// <summary>The name AWS uses for a JSON type in messages.</summary>
+    internal static string TypeName(JsonNode? node) => KindOf(node) switch
+    {
+        JsonValueKind.Object => "object",
+        JsonValueKind.Array => "array",
+        JsonValueKind.String => "string",
+        JsonValueKind.Number => "number",
+        JsonValueKind.True or JsonValueKind.False => "boolean",
+        _ => "null",
+    };
+
+    /// <summary>The string value of a JSON string node; false for any other kind.</summary>
+    internal static bool TryGetString(JsonNode? node, out string value)
+    {
+        if (node is JsonValue v && v.GetValueKind() == JsonValueKind.String)
+        {
+            value = v.GetValue<string>();
+            return true;
+        }
+
+        value = string.Empty;
+        return false;
+    }
+
+    internal static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
+
+    private sealed class DeepComparer : IEqualityComparer<JsonNode?>
+    {
+        public bool Equals(JsonNode? x, JsonNode? y) => DeepEquals(x, y);
+
+        public int GetHashCode(JsonNode? obj) => GetDeepHashCode(obj);
+    }
+
+    /// <summary>An <see cref="IBufferWriter{T}"/> that only counts: it hands out one reused scratch buffer.</summary>
+    private sealed class CountingBufferWriter : IBufferWriter<byte>
+    {
+        [ThreadStatic]
+        private static byte[]? _scratch;
+
+        private byte[] _buffer = _scratch ??= new byte[4096];
+
+        public long Count { get; private set; }
+
+        public void Advance(int count) => Count += count;
+
+        public Memory<byte> GetMemory(int sizeHint = 0) => Ensure(sizeHint);
+
+        public Span<byte> GetSpan(int sizeHint = 0) => Ensure(sizeHint);
+
+        private byte[] Ensure(int sizeHint)
+        {
+            if (sizeHint > _buffer.Length)
+            {
+                _buffer = new byte[Math.Max(sizeHint, _buffer.Length * 2)];
+                _scratch = _buffer;
+            }
+
+            return _buffer;
+        }
+    }
+}
