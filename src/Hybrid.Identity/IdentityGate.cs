@@ -1,0 +1,170 @@
+using Hybrid.Identity.Audit;
+using Hybrid.Identity.Policy;
+using Hybrid.Identity.Tokens;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace Hybrid.Identity;
+
+/// <summary>What is being attempted, for the policy and the audit entry.</summary>
+public sealed record AccessRequest
+{
+    public required WorkflowAction Action { get; init; }
+
+    public required string Workflow { get; init; }
+
+    public string? ExecutionId { get; init; }
+
+    /// <summary>The ASL state, when an activity re-checks the token inside a running execution.</summary>
+    public string? State { get; init; }
+
+    public string? Resource { get; init; }
+
+    public string? CorrelationId { get; init; }
+}
+
+/// <summary>The answer of the front door: the status to send, the principal or the failure, and the audit entry written.</summary>
+public sealed record AccessOutcome
+{
+    public required bool IsAllowed { get; init; }
+
+    /// <summary>200 allowed; 401 token problem; 403 valid token, policy says no; 503 provider or audit log unavailable.</summary>
+    public required int StatusCode { get; init; }
+
+    public required string Reason { get; init; }
+
+    public ValidatedPrincipal? Principal { get; init; }
+
+    public TokenFailure? TokenFailure { get; init; }
+
+    public AccessDecision? Decision { get; init; }
+
+    public required AuditEntry Audit { get; init; }
+
+    /// <summary>The ASL error to raise when refused inside a workflow; null when allowed.</summary>
+    public string? AslError => IsAllowed ? null : TokenFailure?.AslError ?? IdentityErrors.AccessDenied;
+
+    /// <summary>The <c>WWW-Authenticate</c> header for a 401 or 403 (RFC 6750); null otherwise.</summary>
+    public string? WwwAuthenticate => StatusCode switch
+    {
+        401 => TokenFailure?.WwwAuthenticate,
+        403 => "Bearer error=\"insufficient_scope\"",
+        _ => null,
+    };
+}
+
+/// <summary>
+/// The front door every request and every activity goes through: check the token, apply the access policy, write the
+/// audit entry (pass or fail), answer. A failed audit write refuses the request (fail closed, 503).
+/// </summary>
+public sealed class IdentityGate
+{
+    private readonly ITokenValidator _validator;
+    private readonly AccessPolicyEvaluator _policy;
+    private readonly IAuditLog _audit;
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+
+    public IdentityGate(
+        ITokenValidator validator,
+        AccessPolicyEvaluator policy,
+        IAuditLog audit,
+        TimeProvider? timeProvider = null,
+        ILogger<IdentityGate>? logger = null)
+    {
+        _validator = Check.NotNull(validator);
+        _policy = Check.NotNull(policy);
+        _audit = Check.NotNull(audit);
+        _time = timeProvider ?? TimeProvider.System;
+        _logger = logger ?? (ILogger)NullLogger.Instance;
+    }
+
+    /// <param name="token">The raw bearer token (see <see cref="BearerToken.FromAuthorizationHeader"/>).</param>
+    /// <param name="request">What is attempted.</param>
+    /// <param name="cancellationToken">Cancels the token check and the audit write.</param>
+    public async ValueTask<AccessOutcome> AuthorizeAsync(string? token, AccessRequest request, CancellationToken cancellationToken = default)
+    {
+        Check.NotNull(request);
+        var validation = await _validator.ValidateAsync(token, cancellationToken).ConfigureAwait(false);
+        AccessOutcome outcome;
+        if (!validation.IsValid)
+        {
+            var failure = validation.Failure;
+            outcome = new AccessOutcome
+            {
+                IsAllowed = false,
+                StatusCode = failure.HttpStatusCode,
+                Reason = failure.Reason,
+                TokenFailure = failure,
+                Audit = Entry(request, null, AuditDecision.Deny, failure.Reason, null, failure.AslError),
+            };
+        }
+        else
+        {
+            var principal = validation.Principal;
+            var decision = _policy.Evaluate(principal, request.Action, request.Workflow);
+            outcome = new AccessOutcome
+            {
+                IsAllowed = decision.IsAllowed,
+                StatusCode = decision.IsAllowed ? 200 : 403,
+                Reason = decision.Reason,
+                Principal = principal,
+                Decision = decision,
+                Audit = Entry(
+                    request,
+                    principal,
+                    decision.IsAllowed ? AuditDecision.Allow : AuditDecision.Deny,
+                    decision.Reason,
+                    decision.Rule,
+                    decision.IsAllowed ? null : IdentityErrors.AccessDenied),
+            };
+        }
+
+        Logs.AccessDecided(
+            _logger,
+            outcome.IsAllowed ? "allowed" : "denied",
+            outcome.Principal?.Subject ?? "(no valid token)",
+            request.Action.ToString(),
+            request.Workflow,
+            outcome.Reason);
+
+        try
+        {
+            await _audit.AppendAsync(outcome.Audit, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            Logs.AuditWriteFailed(_logger, outcome.Audit.Id, e.GetType().Name);
+            return outcome with
+            {
+                IsAllowed = false,
+                StatusCode = 503,
+                Reason = "the audit log could not be written, so the request is refused",
+                TokenFailure = new TokenFailure(TokenFailureCategory.Unavailable, "the audit log could not be written"),
+            };
+        }
+
+        return outcome;
+    }
+
+    private AuditEntry Entry(AccessRequest request, ValidatedPrincipal? principal, AuditDecision decision, string reason, string? rule, string? error) => new()
+    {
+        Id = Guid.NewGuid().ToString("N"),
+        Time = _time.GetUtcNow(),
+        Subject = principal?.Subject,
+        ClientId = principal?.ClientId,
+        Issuer = principal?.Issuer,
+        Groups = principal?.Groups ?? [],
+        Action = request.Action.ToString(),
+        Workflow = request.Workflow,
+        ExecutionId = request.ExecutionId,
+        State = request.State,
+        Resource = request.Resource,
+        Decision = decision,
+        Reason = reason,
+        PolicyRule = rule,
+        Error = error,
+        TokenKind = principal?.Kind,
+        CorrelationId = request.CorrelationId,
+    };
+}

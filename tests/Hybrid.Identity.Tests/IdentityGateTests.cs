@@ -1,0 +1,192 @@
+using Hybrid.Identity.Audit;
+using Hybrid.Identity.Policy;
+using Hybrid.Identity.Tests.Tokens;
+using Hybrid.Identity.Tokens;
+using Microsoft.Extensions.Time.Testing;
+
+namespace Hybrid.Identity.Tests;
+
+[Collection(OidcCollection.Name)]
+public sealed class IdentityGateTests
+{
+    private readonly OidcProviderFixture _oidc;
+    private readonly FakeTimeProvider _time = new(DateTimeOffset.UtcNow);
+    private readonly InMemoryAuditLog _audit = new();
+    private readonly IdentityGate _gate;
+
+    public IdentityGateTests(OidcProviderFixture oidc)
+    {
+        _oidc = oidc;
+        var validator = new TokenValidator(
+            new TokenValidationOptions
+            {
+                Authority = oidc.Issuer,
+                Audiences = [OidcProviderFixture.JwtResource, OidcProviderFixture.ReferenceResource],
+                RequireHttpsMetadata = false,
+                Introspection = new IntrospectionOptions { ClientId = "hybrid-api", ClientSecret = "api-secret" },
+            },
+            oidc.Http,
+            _time);
+        var policy = new AccessPolicyEvaluator(new AccessPolicyOptions
+        {
+            Rules =
+            [
+                new AccessRule { Name = "admins", Workflows = ["*"], Actions = [WorkflowAction.Start, WorkflowAction.Read, WorkflowAction.Stop], Groups = ["admins"] },
+                new AccessRule { Name = "readers", Workflows = ["*"], Actions = [WorkflowAction.Read], Groups = ["readers"] },
+            ],
+        });
+        _gate = new IdentityGate(validator, policy, _audit, _time);
+    }
+
+    [Fact]
+    public async Task AuthorizeAsync_ValidTokenAllowedByPolicy_Returns200AndAuditsWhoAndWhat()
+    {
+        var outcome = await _gate.AuthorizeAsync(await _oidc.TokenAsync(), Request(WorkflowAction.Start));
+
+        Assert.True(outcome.IsAllowed, outcome.Reason);
+        Assert.Equal(200, outcome.StatusCode);
+        Assert.Null(outcome.AslError);
+        var entry = Assert.Single(await _audit.QueryByExecutionAsync("exec-1"));
+        Assert.Equal(AuditDecision.Allow, entry.Decision);
+        Assert.Equal("hybrid-admin", entry.Subject);
+        Assert.Equal("hybrid-admin", entry.ClientId);
+        Assert.Equal(_oidc.Issuer, entry.Issuer);
+        Assert.Equal(["admins", "operators"], entry.Groups);
+        Assert.Equal("Start", entry.Action);
+        Assert.Equal("payroll", entry.Workflow);
+        Assert.Equal("Pay", entry.State);
+        Assert.Equal("admins", entry.PolicyRule);
+        Assert.Equal("rule 'admins' allows starting 'payroll' to group 'admins'", entry.Reason);
+        Assert.Equal("corr-42", entry.CorrelationId);
+        Assert.Equal(_time.GetUtcNow(), entry.Time);
+        Assert.Equal(TokenKind.Jwt, entry.TokenKind);
+    }
+
+    [Fact]
+    public async Task AuthorizeAsync_ValidTokenDeniedByPolicy_Returns403AndAuditsTheDenial()
+    {
+        var token = await _oidc.TokenAsync("hybrid-reader", scope: "workflows:read");
+
+        var outcome = await _gate.AuthorizeAsync(token, Request(WorkflowAction.Stop));
+
+        Assert.False(outcome.IsAllowed);
+        Assert.Equal(403, outcome.StatusCode);
+        Assert.Equal(IdentityErrors.AccessDenied, outcome.AslError);
+        Assert.Equal("Bearer error=\"insufficient_scope\"", outcome.WwwAuthenticate);
+        var entry = Assert.Single(_audit.Entries);
+        Assert.Equal(AuditDecision.Deny, entry.Decision);
+        Assert.Equal("hybrid-reader", entry.Subject);
+        Assert.Equal(["readers"], entry.Groups);
+        Assert.Null(entry.PolicyRule);
+        Assert.Equal(IdentityErrors.AccessDenied, entry.Error);
+    }
+
+    [Fact]
+    public async Task AuthorizeAsync_ExpiredToken_Returns401AndAuditsTokenExpired()
+    {
+        var token = await _oidc.TokenAsync();
+        _time.Advance(TimeSpan.FromHours(3));
+
+        var outcome = await _gate.AuthorizeAsync(token, Request(WorkflowAction.Start));
+
+        AssertRefused(outcome, 401, IdentityErrors.TokenExpired, "the token expired at ");
+    }
+
+    [Fact]
+    public async Task AuthorizeAsync_RevokedReferenceToken_Returns401AndAuditsTokenRevoked()
+    {
+        var token = await _oidc.TokenAsync("hybrid-admin", OidcProviderFixture.ReferenceResource);
+        await _oidc.RevokeAsync(token);
+
+        var outcome = await _gate.AuthorizeAsync(token, Request(WorkflowAction.Read));
+
+        AssertRefused(outcome, 401, IdentityErrors.TokenRevoked, "the authorization server reports the token is not active");
+    }
+
+    [Theory]
+    [InlineData("wrong-issuer", "the issuer 'https://evil.example' is not trusted")]
+    [InlineData("wrong-typ", "the token type 'JWT' is not accepted")]
+    [InlineData("alg-none", "unsigned tokens (alg none) are not accepted")]
+    [InlineData("hmac-public-key", "the signing algorithm 'HS256' is not accepted")]
+    [InlineData("not-yet-valid", "the token is not valid before ")]
+    [InlineData("malformed-header", "the token is malformed")]
+    [InlineData("100kb", "the token is 102412 characters long")]
+    public async Task AuthorizeAsync_BadToken_Returns401AndAuditsTokenInvalid(string kind, string reason)
+    {
+        var now = _time.GetUtcNow();
+        var key = _oidc.SigningKey;
+        var token = kind switch
+        {
+            "wrong-issuer" => Forge.Rs256(Forge.Header(key.KeyId), Forge.Payload("https://evil.example", now), key),
+            "wrong-typ" => Forge.Rs256(Forge.Header(key.KeyId, typ: "JWT"), Forge.Payload(_oidc.Issuer, now), key),
+            "alg-none" => Forge.Unsigned(Forge.Header(key.KeyId, alg: "none"), Forge.Payload(_oidc.Issuer, now)),
+            "hmac-public-key" => Forge.HmacWithPublicKey(Forge.Header(key.KeyId, alg: "HS256"), Forge.Payload(_oidc.Issuer, now), key),
+            "not-yet-valid" => Forge.Rs256(Forge.Header(key.KeyId), NotBefore(Forge.Payload(_oidc.Issuer, now), now.AddMinutes(10)), key),
+            "malformed-header" => "eyJhbGciOi.eyJzdWIiOiJ4In0.c2ln",
+            _ => "eyJ" + new string('A', 100 * 1024) + ".e30.c2ln",
+        };
+
+        var outcome = await _gate.AuthorizeAsync(token, Request(WorkflowAction.Start));
+
+        AssertRefused(outcome, 401, IdentityErrors.TokenInvalid, reason);
+        Assert.StartsWith("Bearer error=\"invalid_token\", error_description=\"", outcome.WwwAuthenticate, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task AuthorizeAsync_AuditLogFails_RefusesWith503()
+    {
+        var validator = new TokenValidator(
+            new TokenValidationOptions { Authority = _oidc.Issuer, Audiences = [OidcProviderFixture.JwtResource], RequireHttpsMetadata = false },
+            _oidc.Http,
+            _time);
+        var gate = new IdentityGate(
+            validator,
+            new AccessPolicyEvaluator(new AccessPolicyOptions { Rules = [new AccessRule { Name = "all", Workflows = ["*"], Actions = [WorkflowAction.Start], Groups = ["admins"] }] }),
+            new BrokenAuditLog(),
+            _time);
+
+        var outcome = await gate.AuthorizeAsync(await _oidc.TokenAsync(), Request(WorkflowAction.Start));
+
+        Assert.False(outcome.IsAllowed);
+        Assert.Equal(503, outcome.StatusCode);
+    }
+
+    private static System.Text.Json.Nodes.JsonObject NotBefore(System.Text.Json.Nodes.JsonObject payload, DateTimeOffset nbf)
+    {
+        payload["nbf"] = nbf.ToUnixTimeSeconds();
+        return payload;
+    }
+
+    private void AssertRefused(AccessOutcome outcome, int status, string error, string reasonStart)
+    {
+        Assert.False(outcome.IsAllowed);
+        Assert.Equal(status, outcome.StatusCode);
+        Assert.Equal(error, outcome.AslError);
+        Assert.StartsWith(reasonStart, outcome.Reason, StringComparison.Ordinal);
+        var entry = Assert.Single(_audit.Entries);
+        Assert.Equal(AuditDecision.Deny, entry.Decision);
+        Assert.Equal(error, entry.Error);
+        Assert.Equal(outcome.Reason, entry.Reason);
+        Assert.Null(entry.Subject);
+        Assert.Equal("exec-1", entry.ExecutionId);
+        Assert.Equal("corr-42", entry.CorrelationId);
+    }
+
+    private static AccessRequest Request(WorkflowAction action) => new()
+    {
+        Action = action,
+        Workflow = "payroll",
+        ExecutionId = "exec-1",
+        State = "Pay",
+        CorrelationId = "corr-42",
+    };
+
+    private sealed class BrokenAuditLog : IAuditLog
+    {
+        public ValueTask AppendAsync(AuditEntry entry, CancellationToken cancellationToken = default)
+            => throw new IOException("disk full");
+
+        public ValueTask<IReadOnlyList<AuditEntry>> QueryByExecutionAsync(string executionId, CancellationToken cancellationToken = default)
+            => throw new IOException("disk full");
+    }
+}
