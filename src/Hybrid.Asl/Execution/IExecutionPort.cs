@@ -1,0 +1,84 @@
+using System.Text.Json.Nodes;
+using Hybrid.Asl.Errors;
+using Hybrid.Asl.Expressions;
+
+namespace Hybrid.Asl.Execution;
+
+/// <summary>
+/// Everything with an effect that the interpreter needs, in one port: call a task, wait until an instant, run
+/// branches, the current time, new ids and random numbers. The direct runner implements it in-process; the durable
+/// runner implements it on the Durable Task orchestration context. Both must give the same answers.
+/// </summary>
+public interface IExecutionPort
+{
+    /// <summary>The current instant, as the execution sees it (replay-safe in the durable runner).</summary>
+    DateTimeOffset UtcNow { get; }
+
+    /// <summary>Ids and random numbers for States.UUID, States.MathRandom and retry jitter.</summary>
+    IEntropy Entropy { get; }
+
+    /// <summary>Invokes a Task state's resource. Task errors are raised as <see cref="AslException"/>.</summary>
+    ValueTask<JsonNode?> InvokeTaskAsync(TaskInvocation invocation, CancellationToken cancellationToken);
+
+    /// <summary>Returns when <paramref name="until"/> has passed (Wait states and Retry intervals).</summary>
+    ValueTask WaitUntilAsync(DateTimeOffset until, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Runs Parallel branches or Map iterations, at most <see cref="BranchBatch.MaxConcurrency"/> at a time (0 = no
+    /// limit), and returns one outcome per branch, in order.
+    /// </summary>
+    ValueTask<IReadOnlyList<MachineOutcome>> RunBranchesAsync(BranchBatch batch, CancellationToken cancellationToken);
+}
+
+/// <summary>One invocation of a Task state's resource.</summary>
+/// <param name="StateName">The Task state.</param>
+/// <param name="Resource">The resource URI (an ARN, or a locally registered handler).</param>
+/// <param name="Input">The effective input (after InputPath and Parameters).</param>
+/// <param name="Attempt">0 for the first try, then 1, 2, ... for retries.</param>
+/// <param name="TimeoutSeconds">The task's timeout, if set.</param>
+/// <param name="HeartbeatSeconds">The task's heartbeat timeout, if set.</param>
+/// <param name="Credentials">The Task's Credentials block, evaluated.</param>
+/// <param name="Context">The context object ($$) at this point.</param>
+public sealed record TaskInvocation(
+    string StateName,
+    string Resource,
+    JsonNode? Input,
+    int Attempt,
+    double? TimeoutSeconds,
+    double? HeartbeatSeconds,
+    JsonNode? Credentials,
+    JsonObject Context);
+
+/// <summary>Branches to run: the nested machine (by pointer in the root definition) and one input per branch.</summary>
+/// <param name="StateName">The Parallel or Map state.</param>
+/// <param name="Branches">One run per branch or item, in order.</param>
+/// <param name="MaxConcurrency">At most this many at a time; 0 means no limit.</param>
+/// <param name="ToleratedFailures">
+/// Once more branches than this have failed, start no more (AWS stops a Parallel or Map state at its first failure,
+/// or when its tolerated failure threshold is exceeded); branches not started report <see cref="MachineStatus.Aborted"/>.
+/// </param>
+public sealed record BranchBatch(string StateName, IReadOnlyList<BranchRun> Branches, int MaxConcurrency, int ToleratedFailures);
+
+/// <summary>One branch or one Map iteration.</summary>
+/// <param name="MachinePointer">JSON pointer of the nested state machine in the root definition.</param>
+/// <param name="Input">The branch's input.</param>
+/// <param name="Variables">The variables the branch can read (a snapshot of the enclosing scope).</param>
+/// <param name="MapItem">For Map iterations: <c>{"Index": n, "Value": item}</c>.</param>
+public sealed record BranchRun(string MachinePointer, JsonNode? Input, IReadOnlyDictionary<string, JsonNode?> Variables, JsonObject? MapItem);
+
+/// <summary>How a state machine (or a branch) ended.</summary>
+public enum MachineStatus
+{
+    Succeeded,
+    Failed,
+    TimedOut,
+    Aborted,
+}
+
+/// <summary>The outcome of a state machine or a branch: its output, or its error.</summary>
+public sealed record MachineOutcome(MachineStatus Status, JsonNode? Output, AslError? Error)
+{
+    public static MachineOutcome Success(JsonNode? output) => new(MachineStatus.Succeeded, output, null);
+
+    public static MachineOutcome Failure(AslError error) => new(MachineStatus.Failed, null, error);
+}

@@ -1,0 +1,662 @@
+using System.Globalization;
+using System.Text.Json.Nodes;
+using Hybrid.Asl.Errors;
+using Hybrid.Asl.Expressions;
+using Hybrid.Asl.Json;
+using Hybrid.Asl.Model;
+
+namespace Hybrid.Asl.Execution;
+
+/// <summary>Limits the interpreter enforces.</summary>
+public sealed record InterpreterOptions
+{
+    /// <summary>The largest payload (UTF-8 bytes) a state may pass on: 256 KiB, as in AWS.</summary>
+    public long MaxPayloadBytes { get; init; } = 256 * 1024;
+
+    /// <summary>How far in the future a Wait may end before it is refused with States.Runtime.</summary>
+    public TimeSpan MaxWait { get; init; } = TimeSpan.FromDays(366);
+
+    public static InterpreterOptions Default { get; } = new();
+}
+
+/// <summary>
+/// Walks a state machine: the specification's processing order for every state type, Retry and Catch, variables,
+/// the context object and history. It has no effects of its own: everything goes through the <see cref="IExecutionPort"/>.
+/// </summary>
+public sealed class Interpreter
+{
+    private readonly StateMachine _root;
+    private readonly IExecutionPort _port;
+    private readonly IHistorySink? _history;
+    private readonly InterpreterOptions _options;
+
+    public Interpreter(StateMachine root, IExecutionPort port, IHistorySink? history = null, InterpreterOptions? options = null)
+    {
+        _root = root;
+        _port = port;
+        _history = history;
+        _options = options ?? InterpreterOptions.Default;
+    }
+
+    /// <summary>Runs a whole execution: its start and end events, the execution timeout, the input size limit.</summary>
+    public async ValueTask<MachineOutcome> RunExecutionAsync(ExecutionInfo execution, CancellationToken cancellationToken = default)
+    {
+        Record("ExecutionStarted", new JsonObject
+        {
+            ["executionStartedEventDetails"] = new JsonObject
+            {
+                ["input"] = HistoryEvents.Payload(execution.Input),
+                ["roleArn"] = execution.RoleArn,
+            },
+        });
+
+        DateTimeOffset? deadline = _root.TimeoutSeconds is { } timeout ? execution.StartTime.AddSeconds(timeout) : null;
+        MachineOutcome outcome;
+        if (AslJson.Utf8Size(execution.Input) > _options.MaxPayloadBytes)
+        {
+            outcome = MachineOutcome.Failure(new AslError(ErrorNames.DataLimitExceeded, $"The execution input exceeds the maximum size of {_options.MaxPayloadBytes} bytes."));
+        }
+        else
+        {
+            var scope = new Scope(execution, new Dictionary<string, JsonNode?>(StringComparer.Ordinal), deadline);
+            try
+            {
+                outcome = await RunMachineAsync(_root, execution.Input, scope, cancellationToken);
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                outcome = new MachineOutcome(MachineStatus.Aborted, null, new AslError(ErrorNames.Aborted, "The execution was stopped."));
+            }
+        }
+
+        switch (outcome.Status)
+        {
+            case MachineStatus.Succeeded:
+                Record("ExecutionSucceeded", HistoryEvents.Output("executionSucceededEventDetails", outcome.Output));
+                break;
+            case MachineStatus.TimedOut:
+                Record("ExecutionTimedOut", HistoryEvents.Failure("executionTimedOutEventDetails", outcome.Error?.Error, outcome.Error?.Cause));
+                break;
+            case MachineStatus.Aborted:
+                Record("ExecutionAborted", HistoryEvents.Failure("executionAbortedEventDetails", outcome.Error?.Error, outcome.Error?.Cause));
+                break;
+            default:
+                Record("ExecutionFailed", HistoryEvents.Failure("executionFailedEventDetails", outcome.Error?.Error, outcome.Error?.Cause));
+                break;
+        }
+
+        return outcome;
+    }
+
+    /// <summary>Runs one Parallel branch or Map iteration (called by the port's branch runner).</summary>
+    public async ValueTask<MachineOutcome> RunBranchAsync(BranchRun branch, ExecutionInfo execution, DateTimeOffset? deadline, CancellationToken cancellationToken = default)
+    {
+        var machine = _root.FindMachine(branch.MachinePointer)
+            ?? throw new ArgumentException($"No branch or item processor at '{branch.MachinePointer}' in this state machine.", nameof(branch));
+        var scope = new Scope(execution, new Dictionary<string, JsonNode?>(branch.Variables, StringComparer.Ordinal), deadline);
+        return await RunMachineAsync(machine, branch.Input, scope, cancellationToken);
+    }
+
+    private async ValueTask<MachineOutcome> RunMachineAsync(StateMachine machine, JsonNode? input, Scope scope, CancellationToken cancellationToken)
+    {
+        var current = machine.StartAt;
+        while (true)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            if (scope.Deadline is { } deadline && _port.UtcNow >= deadline)
+            {
+                return TimedOut();
+            }
+
+            var state = machine.States[current];
+            if (_history is not null)
+            {
+                Record(HistoryEvents.Entered(state.Type), HistoryEvents.StateEntered(state.Name, input));
+            }
+
+            StepResult step;
+            try
+            {
+                step = await RunStateAsync(state, input, scope, cancellationToken);
+            }
+            catch (AslException e)
+            {
+                return MachineOutcome.Failure(e.ToError());
+            }
+            catch (ExecutionTimedOutException)
+            {
+                return TimedOut();
+            }
+
+            if (_history is not null && state.Type is not StateType.Fail)
+            {
+                Record(HistoryEvents.Exited(state.Type), HistoryEvents.StateExited(state.Name, step.Output));
+            }
+
+            if (step.Next is null)
+            {
+                return MachineOutcome.Success(step.Output);
+            }
+
+            current = step.Next;
+            input = step.Output;
+        }
+    }
+
+    private static MachineOutcome TimedOut() =>
+        new(MachineStatus.TimedOut, null, new AslError(ErrorNames.Timeout, "The execution timed out."));
+
+    private async ValueTask<StepResult> RunStateAsync(State state, JsonNode? input, Scope scope, CancellationToken cancellationToken)
+    {
+        if (state is not WorkState work)
+        {
+            return await RunOnceAsync(state, input, scope, 0, cancellationToken);
+        }
+
+        int[]? retryCounts = null;
+        var attempt = 0;
+        while (true)
+        {
+            try
+            {
+                return await RunOnceAsync(state, input, scope, attempt, cancellationToken);
+            }
+            catch (AslException e) when (e.Error != ErrorNames.Runtime)
+            {
+                var retrier = FindRetrier(work.Retry, e.Error);
+                if (retrier >= 0)
+                {
+                    retryCounts ??= new int[work.Retry.Count];
+                    var policy = work.Retry[retrier];
+                    if (retryCounts[retrier] < policy.MaxAttempts)
+                    {
+                        var delay = RetryDelay(policy, retryCounts[retrier]);
+                        retryCounts[retrier]++;
+                        attempt++;
+                        await WaitAsync(_port.UtcNow + delay, scope, cancellationToken);
+                        continue;
+                    }
+                }
+
+                foreach (var catcher in work.Catch)
+                {
+                    if (ErrorMatches(catcher.ErrorEquals, e.Error))
+                    {
+                        var errorOutput = new JsonObject { ["Error"] = e.Error, ["Cause"] = e.Cause };
+                        var context = Context(input, scope, state.Name, attempt);
+                        var output = ApplyResultPath(input, errorOutput, catcher.ResultPath);
+                        CheckPayload(output, state.Name);
+                        Assign(catcher.Assign, context.WithInput(errorOutput), scope);
+                        return new StepResult(output, catcher.Next);
+                    }
+                }
+
+                throw;
+            }
+        }
+    }
+
+    private TimeSpan RetryDelay(Retrier policy, int retriesSoFar)
+    {
+        var seconds = policy.IntervalSeconds * Math.Pow(policy.BackoffRate, retriesSoFar);
+        if (policy.MaxDelaySeconds is { } max)
+        {
+            seconds = Math.Min(seconds, max);
+        }
+
+        seconds = Math.Min(seconds, 99_999_999);
+        if (policy.JitterStrategy == JitterStrategy.Full)
+        {
+            var millis = (long)(seconds * 1000);
+            return TimeSpan.FromMilliseconds(_port.Entropy.NextInt64(0, millis + 1));
+        }
+
+        return TimeSpan.FromSeconds(seconds);
+    }
+
+    private static int FindRetrier(IReadOnlyList<Retrier> retry, string error)
+    {
+        for (var i = 0; i < retry.Count; i++)
+        {
+            if (ErrorMatches(retry[i].ErrorEquals, error))
+            {
+                return i;
+            }
+        }
+
+        return -1;
+    }
+
+    /// <summary>
+    /// Whether an ErrorEquals list matches an error. States.ALL matches everything but States.Runtime and
+    /// States.DataLimitExceeded; States.TaskFailed matches everything but States.Timeout and those two.
+    /// </summary>
+    internal static bool ErrorMatches(IReadOnlyList<string> errorEquals, string error)
+    {
+        foreach (var name in errorEquals)
+        {
+            if (name == error)
+            {
+                return true;
+            }
+
+            var terminal = error is ErrorNames.Runtime or ErrorNames.DataLimitExceeded;
+            if (name == ErrorNames.All && !terminal)
+            {
+                return true;
+            }
+
+            if (name == ErrorNames.TaskFailed && !terminal && error != ErrorNames.Timeout)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private ValueTask<StepResult> RunOnceAsync(State state, JsonNode? input, Scope scope, int attempt, CancellationToken cancellationToken) => state switch
+    {
+        PassState pass => ValueTask.FromResult(RunPass(pass, input, scope)),
+        TaskState task => RunTaskAsync(task, input, scope, attempt, cancellationToken),
+        ChoiceState choice => ValueTask.FromResult(RunChoice(choice, input, scope)),
+        WaitState wait => RunWaitAsync(wait, input, scope, cancellationToken),
+        SucceedState succeed => ValueTask.FromResult(new StepResult(Finish(succeed, ApplyInputPath(succeed, input, scope), scope), null)),
+        FailState fail => throw RunFail(fail, input, scope),
+        ParallelState parallel => RunParallelAsync(parallel, input, scope, attempt, cancellationToken),
+        MapState map => RunMapAsync(map, input, scope, attempt, cancellationToken),
+        _ => throw new AslException(ErrorNames.Runtime, $"Unsupported state type {state.Type}."),
+    };
+
+    private StepResult RunPass(PassState pass, JsonNode? input, Scope scope)
+    {
+        var effective = ApplyInputPath(pass, input, scope);
+        JsonNode? result;
+        ExpressionContext? context = null;
+        if (pass.Parameters is not null)
+        {
+            context = Context(effective, scope, pass.Name, 0);
+            result = pass.Parameters.Compiled.Evaluate(context, ErrorNames.Runtime);
+        }
+        else
+        {
+            result = pass.HasResult ? pass.Result : effective;
+        }
+
+        var output = Finish(pass, ApplyResultPath(input, result, pass.ResultPath), scope);
+        Assign(pass.Assign, (context ?? Context(effective, scope, pass.Name, 0)).WithInput(result), scope);
+        return new StepResult(output, pass.Next);
+    }
+
+    private async ValueTask<StepResult> RunTaskAsync(TaskState task, JsonNode? input, Scope scope, int attempt, CancellationToken cancellationToken)
+    {
+        var effective = ApplyInputPath(task, input, scope);
+        var token = task.Resource.EndsWith(".waitForTaskToken", StringComparison.Ordinal) ? _port.Entropy.NewGuid().ToString("N") : null;
+        var context = Context(effective, scope, task.Name, attempt, taskToken: token);
+        var parameters = task.Parameters is null ? effective : task.Parameters.Compiled.Evaluate(context, ErrorNames.Runtime);
+        var timeout = ResolveNumber(task.TimeoutSeconds, effective, context, "TimeoutSeconds", positive: true);
+        var heartbeat = ResolveNumber(task.HeartbeatSeconds, effective, context, "HeartbeatSeconds", positive: true);
+        JsonNode? credentials = task.Credentials is null ? null : EvaluateLiteralTemplate(task.Credentials, context);
+
+        if (_history is not null)
+        {
+            Record("TaskScheduled", new JsonObject
+            {
+                ["taskScheduledEventDetails"] = new JsonObject
+                {
+                    ["resource"] = task.Resource,
+                    ["parameters"] = HistoryEvents.Payload(parameters),
+                    ["timeoutInSeconds"] = timeout,
+                    ["heartbeatInSeconds"] = heartbeat,
+                },
+            });
+            Record("TaskStarted", new JsonObject { ["taskStartedEventDetails"] = new JsonObject { ["resource"] = task.Resource } });
+        }
+
+        JsonNode? result;
+        try
+        {
+            result = await _port.InvokeTaskAsync(new TaskInvocation(task.Name, task.Resource, parameters, attempt, timeout, heartbeat, credentials, context.Context as JsonObject ?? new JsonObject()), cancellationToken);
+        }
+        catch (AslException e)
+        {
+            Record(e.Error == ErrorNames.Timeout ? "TaskTimedOut" : "TaskFailed", HistoryEvents.Failure(e.Error == ErrorNames.Timeout ? "taskTimedOutEventDetails" : "taskFailedEventDetails", e.Error, e.Cause));
+            throw;
+        }
+
+        if (_history is not null)
+        {
+            Record("TaskSucceeded", HistoryEvents.Output("taskSucceededEventDetails", result));
+        }
+
+        CheckPayload(result, task.Name);
+        return Complete(task, input, result, scope, context);
+    }
+
+    /// <summary>The shared tail of Task, Parallel and Map: ResultSelector, ResultPath, OutputPath, then Assign.</summary>
+    private StepResult Complete(WorkState state, JsonNode? rawInput, JsonNode? result, Scope scope, ExpressionContext context)
+    {
+        var selected = state.ResultSelector is null ? result : state.ResultSelector.Compiled.Evaluate(context.WithInput(result), ErrorNames.Runtime);
+        var output = Finish(state, ApplyResultPath(rawInput, selected, state.ResultPath), scope);
+        Assign(state.Assign, context.WithInput(selected), scope);
+        return new StepResult(output, state.Next);
+    }
+
+    private StepResult RunChoice(ChoiceState choice, JsonNode? input, Scope scope)
+    {
+        var effective = ApplyInputPath(choice, input, scope);
+        var context = Context(effective, scope, choice.Name, 0);
+        foreach (var branch in choice.Choices)
+        {
+            if (ChoiceEvaluator.Evaluate(branch.Rule, context))
+            {
+                var output = Finish(choice, effective, scope);
+                Assign(choice.Assign, context, scope, branch.Assign);
+                return new StepResult(output, branch.Next);
+            }
+        }
+
+        if (choice.Default is null)
+        {
+            throw new AslException(ErrorNames.NoChoiceMatched, $"No Choice Rules matched in state '{choice.Name}' and no Default was given.");
+        }
+
+        var defaultOutput = Finish(choice, effective, scope);
+        Assign(choice.Assign, context, scope);
+        return new StepResult(defaultOutput, choice.Default);
+    }
+
+    private async ValueTask<StepResult> RunWaitAsync(WaitState wait, JsonNode? input, Scope scope, CancellationToken cancellationToken)
+    {
+        var effective = ApplyInputPath(wait, input, scope);
+        var context = Context(effective, scope, wait.Name, 0);
+        var now = _port.UtcNow;
+        DateTimeOffset until;
+        if (wait.Seconds is { } seconds)
+        {
+            until = now.AddSeconds(seconds);
+        }
+        else if (wait.Timestamp is { } timestamp)
+        {
+            until = timestamp;
+        }
+        else if (wait.SecondsPath is { } secondsPath)
+        {
+            var value = secondsPath.EvaluateField(context, ErrorNames.Runtime);
+            if (!JsonNumbers.TryGetInt64(value, out var s) || s < 0)
+            {
+                throw new AslException(ErrorNames.Runtime, $"The SecondsPath parameter does not reference a valid non-negative integer: {AslJson.ToJsonString(value)}");
+            }
+
+            until = now.AddSeconds(s);
+        }
+        else
+        {
+            var value = wait.TimestampPath!.EvaluateField(context, ErrorNames.Runtime);
+            if (!AslJson.TryGetString(value, out var text) || !Rfc3339.TryParse(text, out until))
+            {
+                throw new AslException(ErrorNames.Runtime, $"The TimestampPath parameter does not reference a valid ISO-8601 extended offset date-time format string: {AslJson.ToJsonString(value)}");
+            }
+        }
+
+        if (until - now > _options.MaxWait)
+        {
+            throw new AslException(ErrorNames.Runtime, $"The Wait state '{wait.Name}' would end at {ExecutionInfo.FormatTime(until)}, more than {_options.MaxWait.TotalDays:0} days from now.");
+        }
+
+        await WaitAsync(until, scope, cancellationToken);
+        var output = Finish(wait, effective, scope);
+        Assign(wait.Assign, context, scope);
+        return new StepResult(output, wait.Next);
+    }
+
+    private AslException RunFail(FailState fail, JsonNode? input, Scope scope)
+    {
+        var context = Context(input, scope, fail.Name, 0);
+        var error = fail.Error ?? (fail.ErrorPath is null ? null : FailField(fail.ErrorPath, context, "ErrorPath"));
+        var cause = fail.Cause ?? (fail.CausePath is null ? null : FailField(fail.CausePath, context, "CausePath"));
+        return new AslException(error ?? "", cause ?? "");
+    }
+
+    private static string FailField(ValueExpression expression, ExpressionContext context, string field)
+    {
+        var value = expression.Evaluate(context, field);
+        return AslJson.TryGetString(value, out var text)
+            ? text
+            : throw new AslException(ErrorNames.Runtime, $"The {field} field of a Fail state must resolve to a string, not {AslJson.TypeName(value)}.");
+    }
+
+    private async ValueTask<StepResult> RunParallelAsync(ParallelState parallel, JsonNode? input, Scope scope, int attempt, CancellationToken cancellationToken)
+    {
+        var effective = ApplyInputPath(parallel, input, scope);
+        var context = Context(effective, scope, parallel.Name, attempt);
+        var branchInput = parallel.Parameters is null ? effective : parallel.Parameters.Compiled.Evaluate(context, ErrorNames.Runtime);
+        Record("ParallelStateStarted", null);
+        var runs = new BranchRun[parallel.Branches.Count];
+        for (var i = 0; i < runs.Length; i++)
+        {
+            runs[i] = new BranchRun(parallel.Branches[i].Pointer, branchInput, scope.Variables, null);
+        }
+
+        var outcomes = await _port.RunBranchesAsync(new BranchBatch(parallel.Name, runs, 0, 0), cancellationToken);
+        var results = new JsonArray();
+        foreach (var outcome in outcomes)
+        {
+            ThrowIfTimedOut(outcome);
+            if (outcome.Status != MachineStatus.Succeeded)
+            {
+                Record("ParallelStateFailed", HistoryEvents.Failure("parallelStateFailedEventDetails", outcome.Error?.Error, outcome.Error?.Cause));
+                throw new AslException(outcome.Error?.Error ?? ErrorNames.BranchFailed, outcome.Error?.Cause ?? "A branch of the Parallel state failed.");
+            }
+
+            results.Add(AslJson.Adopt(outcome.Output));
+        }
+
+        Record("ParallelStateSucceeded", null);
+        CheckPayload(results, parallel.Name);
+        return Complete(parallel, input, results, scope, context);
+    }
+
+    private async ValueTask<StepResult> RunMapAsync(MapState map, JsonNode? input, Scope scope, int attempt, CancellationToken cancellationToken)
+    {
+        var effective = ApplyInputPath(map, input, scope);
+        var context = Context(effective, scope, map.Name, attempt);
+        var itemsNode = map.ItemsPath.Kind == OptionalPathKind.Path ? map.ItemsPath.Path!.EvaluateField(context, ErrorNames.Runtime) : effective;
+        if (itemsNode is not JsonArray items)
+        {
+            throw new AslException(ErrorNames.Runtime, $"Map state '{map.Name}': ItemsPath must select an array, but it selected {AslJson.TypeName(itemsNode)}.");
+        }
+
+        var maxConcurrency = (int)(ResolveNumber(map.MaxConcurrency, effective, context, "MaxConcurrency", positive: false) ?? 0);
+        var toleratedCount = ResolveNumber(map.ToleratedFailureCount, effective, context, "ToleratedFailureCount", positive: false);
+        var toleratedPercentage = ResolveNumber(map.ToleratedFailurePercentage, effective, context, "ToleratedFailurePercentage", positive: false, integer: false, max: 100);
+
+        Record("MapStateStarted", new JsonObject { ["mapStateStartedEventDetails"] = new JsonObject { ["length"] = items.Count } });
+        var runs = new BranchRun[items.Count];
+        for (var i = 0; i < items.Count; i++)
+        {
+            var mapItem = new JsonObject { ["Index"] = i, ["Value"] = AslJson.Adopt(items[i]) };
+            JsonNode? itemInput;
+            if (map.ItemSelector is null)
+            {
+                itemInput = items[i];
+            }
+            else
+            {
+                var itemContext = Context(effective, scope, map.Name, attempt, mapItem);
+                itemInput = map.ItemSelector.Compiled.Evaluate(itemContext, ErrorNames.Runtime);
+            }
+
+            runs[i] = new BranchRun(map.Processor.Pointer, itemInput, scope.Variables, mapItem);
+        }
+
+        // The Map fails once more items fail than tolerated: by default none; with both thresholds, whichever is lower.
+        var tolerated = toleratedCount is null && toleratedPercentage is null ? 0 : int.MaxValue;
+        if (toleratedCount is { } count)
+        {
+            tolerated = Math.Min(tolerated, (int)count);
+        }
+
+        if (toleratedPercentage is { } percentage)
+        {
+            tolerated = Math.Min(tolerated, (int)Math.Floor(percentage * items.Count / 100));
+        }
+
+        var outcomes = await _port.RunBranchesAsync(new BranchBatch(map.Name, runs, maxConcurrency, tolerated), cancellationToken);
+        var results = new JsonArray();
+        var failures = 0;
+        AslError? firstError = null;
+        foreach (var outcome in outcomes)
+        {
+            ThrowIfTimedOut(outcome);
+            if (outcome.Status == MachineStatus.Succeeded)
+            {
+                results.Add(AslJson.Adopt(outcome.Output));
+            }
+            else if (outcome.Status == MachineStatus.Failed)
+            {
+                failures++;
+                firstError ??= outcome.Error;
+                results.Add(new JsonObject { ["Error"] = outcome.Error?.Error, ["Cause"] = outcome.Error?.Cause });
+            }
+        }
+
+        if (failures > tolerated)
+        {
+            var thresholdSet = toleratedCount is not null || toleratedPercentage is not null;
+            var error = thresholdSet
+                ? new AslError(ErrorNames.ExceedToleratedFailureThreshold, "The specified tolerated failure threshold was exceeded")
+                : firstError ?? new AslError(ErrorNames.BranchFailed, "An iteration of the Map state failed.");
+            Record("MapStateFailed", HistoryEvents.Failure("mapStateFailedEventDetails", error.Error, error.Cause));
+            throw new AslException(error.Error, error.Cause ?? "");
+        }
+
+        Record("MapStateSucceeded", null);
+        CheckPayload(results, map.Name);
+        return Complete(map, input, results, scope, context);
+    }
+
+    private static void ThrowIfTimedOut(MachineOutcome outcome)
+    {
+        if (outcome.Status == MachineStatus.TimedOut)
+        {
+            throw new ExecutionTimedOutException();
+        }
+    }
+
+    private double? ResolveNumber(DynamicNumber number, JsonNode? input, ExpressionContext context, string field, bool positive, bool integer = true, double max = 99_999_999)
+    {
+        if (number.Value is { } literal)
+        {
+            return literal;
+        }
+
+        if (number.Path is null)
+        {
+            return null;
+        }
+
+        var value = number.Path.EvaluateField(context, ErrorNames.Runtime);
+        var ok = JsonNumbers.TryGetDouble(value, out var resolved)
+            && (!integer || resolved == Math.Floor(resolved))
+            && resolved >= (positive ? 1 : 0)
+            && resolved <= max;
+        return ok
+            ? resolved
+            : throw new AslException(ErrorNames.Runtime, $"The {field}Path field references {AslJson.ToJsonString(value)}, which is not a valid {(integer ? "whole number" : "number")} from {(positive ? 1 : 0)} to {max.ToString(CultureInfo.InvariantCulture)}.");
+    }
+
+    private static JsonNode? EvaluateLiteralTemplate(JsonNode template, ExpressionContext context) =>
+        PayloadTemplate.Compile(template, out _)?.Evaluate(context, ErrorNames.Runtime) ?? template.DeepClone();
+
+    private JsonNode? ApplyInputPath(State state, JsonNode? input, Scope scope) => state.InputPath.Kind switch
+    {
+        OptionalPathKind.Default => input,
+        OptionalPathKind.Null => new JsonObject(),
+        _ => state.InputPath.Path!.EvaluateField(Context(input, scope, state.Name, 0), ErrorNames.Runtime),
+    };
+
+    private JsonNode? Finish(State state, JsonNode? output, Scope scope)
+    {
+        var result = state.OutputPath.Kind switch
+        {
+            OptionalPathKind.Default => output,
+            OptionalPathKind.Null => new JsonObject(),
+            _ => state.OutputPath.Path!.EvaluateField(Context(output, scope, state.Name, 0), ErrorNames.Runtime),
+        };
+        CheckPayload(result, state.Name);
+        return result;
+    }
+
+    private static JsonNode? ApplyResultPath(JsonNode? input, JsonNode? result, OptionalPath resultPath) => resultPath.Kind switch
+    {
+        OptionalPathKind.Default => result,
+        OptionalPathKind.Null => input,
+        _ => ResultPaths.Apply(resultPath.Path!, input, result),
+    };
+
+    private void CheckPayload(JsonNode? payload, string stateName)
+    {
+        if (payload is JsonObject or JsonArray || payload is JsonValue { } v && v.GetValueKind() == System.Text.Json.JsonValueKind.String)
+        {
+            if (AslJson.Utf8Size(payload) > _options.MaxPayloadBytes)
+            {
+                throw new AslException(ErrorNames.DataLimitExceeded, $"The state/task '{stateName}' returned a result with a size exceeding the maximum number of bytes service limit.");
+            }
+        }
+    }
+
+    /// <summary>
+    /// Runs a state's Assign (and, for a Choice, the matched rule's Assign after it). Every expression sees the old
+    /// values: all are evaluated first, then stored.
+    /// </summary>
+    private static void Assign(Template? assign, ExpressionContext context, Scope scope, Template? ruleAssign = null)
+    {
+        if (assign is null && ruleAssign is null)
+        {
+            return;
+        }
+
+        var pending = new List<KeyValuePair<string, JsonNode?>>();
+        foreach (var template in new[] { assign, ruleAssign })
+        {
+            if (template?.Compiled.Evaluate(context, ErrorNames.Runtime) is JsonObject values)
+            {
+                pending.AddRange(values);
+                values.Clear();
+            }
+        }
+
+        foreach (var (name, value) in pending)
+        {
+            scope.Variables[name] = value;
+        }
+    }
+
+    private async ValueTask WaitAsync(DateTimeOffset until, Scope scope, CancellationToken cancellationToken)
+    {
+        if (scope.Deadline is { } deadline && until > deadline)
+        {
+            await _port.WaitUntilAsync(deadline, cancellationToken);
+            throw new ExecutionTimedOutException();
+        }
+
+        await _port.WaitUntilAsync(until, cancellationToken);
+    }
+
+    private ExpressionContext Context(JsonNode? input, Scope scope, string stateName, int retryCount, JsonObject? mapItem = null, string? taskToken = null)
+    {
+        var state = new StateContext(scope.Execution, stateName, _port.UtcNow, retryCount, mapItem, taskToken);
+        return new ExpressionContext(input, state.Build(), scope.Variables, _port.Entropy);
+    }
+
+    private void Record(string type, JsonObject? details) => _history?.Add(_port.UtcNow, type, details);
+
+    private readonly record struct StepResult(JsonNode? Output, string? Next);
+
+    private sealed record Scope(ExecutionInfo Execution, Dictionary<string, JsonNode?> Variables, DateTimeOffset? Deadline);
+
+    private sealed class ExecutionTimedOutException : Exception
+    {
+    }
+}

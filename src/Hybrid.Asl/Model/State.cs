@@ -1,0 +1,115 @@
+using System.Text.Json.Nodes;
+using Hybrid.Asl.Expressions;
+
+namespace Hybrid.Asl.Model;
+
+/// <summary>The eight state types of the Amazon States Language.</summary>
+public enum StateType
+{
+    Pass,
+    Task,
+    Choice,
+    Wait,
+    Succeed,
+    Fail,
+    Parallel,
+    Map,
+}
+
+/// <summary>
+/// One state. The fields that a state type does not allow are always null here: the parser rejects them.
+/// JSONPath fields are compiled at parse time; JSONata fields keep their JSON (templates of <c>{% %}</c> strings).
+/// </summary>
+public abstract class State
+{
+    private protected State(string name, string pointer, StateType type, StateCommon common)
+    {
+        Name = name;
+        Pointer = pointer;
+        Type = type;
+        QueryLanguage = common.QueryLanguage;
+        Comment = common.Comment;
+        Next = common.Next;
+        End = common.End;
+        InputPath = common.InputPath;
+        OutputPath = common.OutputPath;
+        Assign = common.Assign;
+        Output = common.Output;
+    }
+
+    public string Name { get; }
+
+    /// <summary>JSON pointer of the state in the definition.</summary>
+    public string Pointer { get; }
+
+    public StateType Type { get; }
+
+    public QueryLanguage QueryLanguage { get; }
+
+    public string? Comment { get; }
+
+    public string? Next { get; }
+
+    public bool End { get; }
+
+    public OptionalPath InputPath { get; }
+
+    public OptionalPath OutputPath { get; }
+
+    /// <summary>The Assign block: a payload template in JSONPath, a JSONata template in JSONata.</summary>
+    public Template? Assign { get; }
+
+    /// <summary>JSONata only: the state's output.</summary>
+    public Template? Output { get; }
+
+    /// <summary>Nested state machines (Parallel branches, Map item processor).</summary>
+    public virtual IReadOnlyList<StateMachine> Children => [];
+
+    /// <summary>Every state name this state can move to (Next, Choice targets, Default, Catch targets).</summary>
+    public virtual IEnumerable<string> Transitions => Next is null ? [] : [Next];
+}
+
+/// <summary>Fields every state type shares, gathered by the parser.</summary>
+internal sealed record StateCommon(
+    QueryLanguage QueryLanguage,
+    string? Comment,
+    string? Next,
+    bool End,
+    OptionalPath InputPath,
+    OptionalPath OutputPath,
+    Template? Assign,
+    Template? Output);
+
+/// <summary>
+/// A path field that may be absent (the default, <c>$</c>), explicitly null, or a path.
+/// InputPath null means <c>{}</c>; ResultPath null means "discard the result"; OutputPath null means <c>{}</c>.
+/// </summary>
+public readonly record struct OptionalPath(OptionalPathKind Kind, JsonPath? Path)
+{
+    public static OptionalPath Default => new(OptionalPathKind.Default, null);
+
+    public static OptionalPath Null => new(OptionalPathKind.Null, null);
+
+    public static OptionalPath Of(JsonPath path) => new(OptionalPathKind.Path, path);
+}
+
+public enum OptionalPathKind
+{
+    Default,
+    Null,
+    Path,
+}
+
+/// <summary>A payload template (Parameters, ResultSelector, ItemSelector, Assign, Arguments, Output) compiled once.</summary>
+public sealed class Template
+{
+    internal Template(JsonNode? source, PayloadTemplate compiled)
+    {
+        Source = source;
+        Compiled = compiled;
+    }
+
+    public JsonNode? Source { get; }
+
+    internal PayloadTemplate Compiled { get; }
+}
