@@ -647,7 +647,7 @@ public sealed class Interpreter
     private ExpressionContext Context(JsonNode? input, Scope scope, string stateName, int retryCount, JsonObject? mapItem = null, string? taskToken = null)
     {
         var state = new StateContext(scope.Execution, stateName, _port.UtcNow, retryCount, mapItem, taskToken);
-        return new ExpressionContext(input, state.Build(), scope.Variables, _port.Entropy);
+        return new ExpressionContext(input, state.Build, scope.Variables, _port.Entropy);
     }
 
     private void Record(string type, JsonObject? details) => _history?.Add(_port.UtcNow, type, details);

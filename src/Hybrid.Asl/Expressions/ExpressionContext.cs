@@ -11,27 +11,68 @@ public sealed class ExpressionContext
 {
     private static readonly IReadOnlyDictionary<string, JsonNode?> NoVariables = new Dictionary<string, JsonNode?>();
 
+    private readonly ContextHolder _context;
+
     public ExpressionContext(
         JsonNode? input,
         JsonNode? context = null,
         IReadOnlyDictionary<string, JsonNode?>? variables = null,
         IEntropy? entropy = null)
+        : this(input, new ContextHolder(context, null), variables, entropy)
+    {
+    }
+
+    /// <summary>
+    /// A context whose <c>$$</c> object is built only if an expression reads it: most states never do, and building it
+    /// (with a copy of the execution input) on every transition would dominate the interpreter's cost.
+    /// </summary>
+    public ExpressionContext(
+        JsonNode? input,
+        Func<JsonNode?> contextFactory,
+        IReadOnlyDictionary<string, JsonNode?>? variables = null,
+        IEntropy? entropy = null)
+        : this(input, new ContextHolder(null, contextFactory), variables, entropy)
+    {
+    }
+
+    private ExpressionContext(JsonNode? input, ContextHolder context, IReadOnlyDictionary<string, JsonNode?>? variables, IEntropy? entropy)
     {
         Input = input;
-        Context = context;
+        _context = context;
         Variables = variables ?? NoVariables;
         Entropy = entropy ?? Expressions.Entropy.Unavailable;
     }
 
     public JsonNode? Input { get; }
 
-    public JsonNode? Context { get; }
+    /// <summary>The context object (<c>$$</c>), built on first use when a factory was given.</summary>
+    public JsonNode? Context => _context.Value;
 
     public IReadOnlyDictionary<string, JsonNode?> Variables { get; }
 
     public IEntropy Entropy { get; }
 
-    public ExpressionContext WithInput(JsonNode? input) => new(input, Context, Variables, Entropy);
+    public ExpressionContext WithInput(JsonNode? input) => new(input, _context, Variables, Entropy);
+
+    private sealed class ContextHolder(JsonNode? value, Func<JsonNode?>? factory)
+    {
+        private JsonNode? _value = value;
+        private Func<JsonNode?>? _factory = factory;
+
+        public JsonNode? Value
+        {
+            get
+            {
+                if (_factory is not null)
+                {
+                    _value = _factory();
+                    _factory = null;
+                }
+
+                return _value;
+            }
+        }
+    }
 }
 
 /// <summary>Ids and random numbers, supplied by the execution port so that replays see the same values.</summary>
