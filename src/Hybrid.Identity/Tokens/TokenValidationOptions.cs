@@ -23,14 +23,25 @@ public sealed record TokenValidationOptions
     /// <summary>Tolerance for clock differences on <c>exp</c> and <c>nbf</c>.</summary>
     public TimeSpan ClockSkew { get; init; } = TimeSpan.FromSeconds(30);
 
-    /// <summary>Accepted JOSE <c>typ</c> header values (RFC 9068's <c>at+jwt</c>; add <c>JWT</c> when the
-    /// PingFederate access token manager is configured to send it).</summary>
-    public IReadOnlyList<string> ValidTypes { get; init; } = ["at+jwt", "application/at+jwt"];
+    /// <summary>Accepted JOSE <c>typ</c> header values; empty means <see cref="DefaultValidTypes"/>. List <c>JWT</c>
+    /// too when the PingFederate access token manager is configured to send it. (Empty rather than pre-filled because
+    /// configuration binding appends to a pre-filled list instead of replacing it.)</summary>
+    public IReadOnlyList<string> ValidTypes { get; init; } = [];
 
-    /// <summary>Accepted signing algorithms. <c>none</c> and every HMAC algorithm are refused whatever is listed here:
-    /// an issuer's public key must never be usable as an HMAC secret.</summary>
-    public IReadOnlyList<string> ValidAlgorithms { get; init; } =
+    /// <summary>Accepted signing algorithms; empty means <see cref="DefaultValidAlgorithms"/>. <c>none</c> and every
+    /// HMAC algorithm are refused whatever is listed: an issuer's public key must never be usable as an HMAC secret.</summary>
+    public IReadOnlyList<string> ValidAlgorithms { get; init; } = [];
+
+    /// <summary>RFC 9068's access token type.</summary>
+    public static IReadOnlyList<string> DefaultValidTypes { get; } = ["at+jwt", "application/at+jwt"];
+
+    /// <summary>What PingFederate and PingOne sign with: RS/PS 256-512 and ES 256-512.</summary>
+    public static IReadOnlyList<string> DefaultValidAlgorithms { get; } =
         ["RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256", "ES384", "ES512"];
+
+    internal IReadOnlyList<string> EffectiveValidTypes => ValidTypes.Count > 0 ? ValidTypes : DefaultValidTypes;
+
+    internal IReadOnlyList<string> EffectiveValidAlgorithms => ValidAlgorithms.Count > 0 ? ValidAlgorithms : DefaultValidAlgorithms;
 
     /// <summary>Refuse discovery and JWKS over plain HTTP. Only tests against a loopback provider turn it off.</summary>
     public bool RequireHttpsMetadata { get; init; } = true;

@@ -52,9 +52,9 @@ public sealed class TokenValidator : ITokenValidator
         _options = Check.NotNull(options);
         _time = time;
         _logger = logger;
-        _validTypes = new HashSet<string>(options.ValidTypes, StringComparer.OrdinalIgnoreCase);
+        _validTypes = new HashSet<string>(options.EffectiveValidTypes, StringComparer.OrdinalIgnoreCase);
         _validAlgorithms = new HashSet<string>(
-            options.ValidAlgorithms.Where(a => !IsForbiddenAlgorithm(a)),
+            options.EffectiveValidAlgorithms.Where(a => !IsForbiddenAlgorithm(a)),
             StringComparer.Ordinal);
         Check.NotNegative(options.ClockSkew);
 
@@ -189,7 +189,7 @@ public sealed class TokenValidator : ITokenValidator
 
         if (!_validTypes.Contains(jwt.Typ ?? string.Empty))
         {
-            return Invalid($"the token type {Quote(jwt.Typ)} is not accepted (expected {string.Join(" or ", _options.ValidTypes)})");
+            return Invalid($"the token type {Quote(jwt.Typ)} is not accepted (expected {string.Join(" or ", _options.EffectiveValidTypes)})");
         }
 
         var issuer = jwt.Issuer;
@@ -419,7 +419,7 @@ public sealed class TokenValidator : ITokenValidator
     {
         ValidIssuer = issuer,
         ValidAudiences = audiences,
-        ValidTypes = _options.ValidTypes,
+        ValidTypes = _options.EffectiveValidTypes,
         ValidAlgorithms = _validAlgorithms,
         IssuerSigningKeys = configuration.SigningKeys,
         ClockSkew = _options.ClockSkew,
