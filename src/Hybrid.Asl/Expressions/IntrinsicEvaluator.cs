@@ -73,7 +73,7 @@ internal static class IntrinsicEvaluator
             }
 
             case IntrinsicKind.ArrayLength:
-                return JsonValue.Create(Array(call, env, 0).Count);
+                return JsonValue.Create((long)Array(call, env, 0).Count);
             case IntrinsicKind.ArrayUnique:
                 return ArrayUnique(Array(call, env, 0));
             case IntrinsicKind.Base64Encode:
@@ -234,10 +234,10 @@ internal static class IntrinsicEvaluator
         var bytes = Encoding.UTF8.GetBytes(data);
         byte[] hash = algorithm switch
         {
-#pragma warning disable CA5351 // MD5 and SHA-1 are what States.Hash offers; they are not used for security here.
+#pragma warning disable CA5350, CA5351 // MD5 and SHA-1 are what States.Hash offers; they are not used for security here.
             "MD5" => MD5.HashData(bytes),
             "SHA-1" => SHA1.HashData(bytes),
-#pragma warning restore CA5351
+#pragma warning restore CA5350, CA5351
             "SHA-256" => SHA256.HashData(bytes),
             "SHA-384" => SHA384.HashData(bytes),
             "SHA-512" => SHA512.HashData(bytes),
@@ -288,7 +288,7 @@ internal static class IntrinsicEvaluator
         {
             var seed = Integer(call, env, 2);
             var random = new JavaRandom(seed);
-            return JsonValue.Create(start + random.NextInt(end - start));
+            return JsonValue.Create((long)start + random.NextInt(end - start));
         }
 
         return JsonValue.Create(env.Context.Entropy.NextInt64(start, end));

@@ -1,0 +1,115 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Hybrid.Asl.Json;
+
+namespace Hybrid.Asl.Tests.Json;
+
+public sealed class AslJsonTests
+{
+    [Theory]
+    [InlineData("1", "1.0")]
+    [InlineData("1", "1e0")]
+    [InlineData("-0.5", "-5E-1")]
+    [InlineData("12345678901234567890", "12345678901234567890.0")]
+    [InlineData("{\"a\":1,\"b\":[1,2]}", "{\"b\":[1.0,2],\"a\":1}")]
+    [InlineData("null", "null")]
+    [InlineData("\"x\"", "\"x\"")]
+    [InlineData("[]", "[]")]
+    public void DeepEquals_EquivalentValues_AreEqual(string left, string right)
+    {
+        Assert.True(AslJson.DeepEquals(AslJson.Parse(left), AslJson.Parse(right)));
+        Assert.Equal(AslJson.GetDeepHashCode(AslJson.Parse(left)), AslJson.GetDeepHashCode(AslJson.Parse(right)));
+    }
+
+    [Theory]
+    [InlineData("1", "2")]
+    [InlineData("1", "\"1\"")]
+    [InlineData("true", "false")]
+    [InlineData("null", "false")]
+    [InlineData("[1,2]", "[2,1]")]
+    [InlineData("{\"a\":1}", "{\"a\":1,\"b\":2}")]
+    [InlineData("{\"a\":1}", "{\"b\":1}")]
+    [InlineData("12345678901234567890", "12345678901234567891")]
+    public void DeepEquals_DifferentValues_AreNotEqual(string left, string right) =>
+        Assert.False(AslJson.DeepEquals(AslJson.Parse(left), AslJson.Parse(right)));
+
+    [Fact]
+    public void DeepEquals_CreatedAndParsedNumbers_CompareByValue()
+    {
+        Assert.True(AslJson.DeepEquals(JsonValue.Create(2L), AslJson.Parse("2.00")));
+        Assert.True(AslJson.DeepEquals(JsonValue.Create(0.5), AslJson.Parse("0.5")));
+        Assert.True(AslJson.DeepEquals(JsonValue.Create(3), JsonValue.Create(3m)));
+    }
+
+    [Fact]
+    public void Adopt_NodeWithoutParent_ReturnsSameNode()
+    {
+        var node = new JsonObject();
+        Assert.Same(node, AslJson.Adopt(node));
+        Assert.Null(AslJson.Adopt(null));
+    }
+
+    [Fact]
+    public void Adopt_NodeWithParent_ReturnsEqualClone()
+    {
+        var parent = AslJson.Parse("{\"a\":{\"b\":[1]}}")!.AsObject();
+        var child = parent["a"];
+        var adopted = AslJson.Adopt(child);
+        Assert.NotSame(child, adopted);
+        Assert.Null(adopted!.Parent);
+        Assert.True(AslJson.DeepEquals(child, adopted));
+        _ = new JsonObject { ["x"] = adopted };
+    }
+
+    [Theory]
+    [InlineData("{\"a\":1}")]
+    [InlineData("[1,\"é\",null,true]")]
+    [InlineData("\"日本語\"")]
+    [InlineData("12345678901234567890")]
+    [InlineData("{\"quote\":\"a\\\"b\\\\c\\n\"}")]
+    public void Utf8Size_MatchesTheCompactText(string json)
+    {
+        var node = AslJson.Parse(json);
+        Assert.Equal(System.Text.Encoding.UTF8.GetByteCount(AslJson.ToJsonString(node)), AslJson.Utf8Size(node));
+    }
+
+    [Fact]
+    public void Utf8Size_LargePayload_CountsEveryByte()
+    {
+        var node = JsonValue.Create(new string('x', 300_000));
+        Assert.Equal(300_002, AslJson.Utf8Size(node));
+        Assert.Equal(4, AslJson.Utf8Size(null));
+    }
+
+    [Fact]
+    public void ToJsonString_NonAscii_IsNotEscaped()
+    {
+        Assert.Equal("{\"name\":\"Zoë <b>\"}", AslJson.ToJsonString(AslJson.Parse("{\"name\":\"Zoë <b>\"}")));
+        Assert.Equal("null", AslJson.ToJsonString(null));
+    }
+
+    [Fact]
+    public void ToJsonString_LargeInteger_KeepsItsDigits()
+    {
+        var node = AslJson.Parse("{\"big\":12345678901234567890,\"one\":1,\"f\":1.50}");
+        Assert.Equal("{\"big\":12345678901234567890,\"one\":1,\"f\":1.50}", AslJson.ToJsonString(node));
+    }
+
+    [Fact]
+    public void Quote_EscapesQuotesAndBackslashes() =>
+        Assert.Equal("\"{\\\"a\\\":\\\"b\\\\\\\"}\"", AslJson.Quote("{\"a\":\"b\\\"}"));
+
+    [Fact]
+    public void KindOf_Null_IsNullKind()
+    {
+        Assert.Equal(JsonValueKind.Null, AslJson.KindOf(null));
+        Assert.Equal(JsonValueKind.Object, AslJson.KindOf(new JsonObject()));
+    }
+
+    [Fact]
+    public void Comparer_InHashSet_DeduplicatesByValue()
+    {
+        var set = new HashSet<JsonNode?>(AslJson.Comparer) { AslJson.Parse("1"), AslJson.Parse("1.0"), AslJson.Parse("{\"a\":[1]}"), AslJson.Parse("{\"a\":[1.0]}"), null };
+        Assert.Equal(3, set.Count);
+    }
+}
