@@ -1,0 +1,55 @@
+using System.Text.Json.Nodes;
+
+namespace Hybrid.Jsonata;
+
+/// <summary>
+/// A JSONata value as JSON: either <see cref="Undefined"/> (JSONata's "no value", which is not JSON null) or a
+/// <see cref="JsonNode"/>, where a null <see cref="Node"/> is JSON null.
+/// </summary>
+public readonly struct JsonataValue : IEquatable<JsonataValue>
+{
+    private readonly bool _defined;
+
+    private JsonataValue(JsonNode? node)
+    {
+        Node = node;
+        _defined = true;
+    }
+
+    /// <summary>The undefined value: an expression that selects nothing evaluates to it.</summary>
+    public static JsonataValue Undefined => default;
+
+    /// <summary>JSON null.</summary>
+    public static JsonataValue Null => new(null);
+
+    /// <summary>True when this is JSONata's undefined (no value at all).</summary>
+    public bool IsUndefined => !_defined;
+
+    /// <summary>The JSON value; null means JSON null (check <see cref="IsUndefined"/> first).</summary>
+    public JsonNode? Node { get; }
+
+    /// <summary>Wraps a JSON value; a null node is JSON null.</summary>
+    public static JsonataValue From(JsonNode? node) => new(node);
+
+    /// <summary>Wraps a JSON value; a null node is JSON null.</summary>
+    public static implicit operator JsonataValue(JsonNode? node) => new(node);
+
+    /// <summary>The JSON text of the value, or "undefined".</summary>
+    public override string ToString() => IsUndefined ? "undefined" : Node?.ToJsonString() ?? "null";
+
+    public bool Equals(JsonataValue other) =>
+        IsUndefined == other.IsUndefined && (IsUndefined || JsonNode.DeepEquals(Node, other.Node));
+
+    public override bool Equals(object? obj) => obj is JsonataValue v && Equals(v);
+
+    public override int GetHashCode() => IsUndefined ? 0 : Node?.ToJsonString().GetHashCode(StringComparison.Ordinal) ?? 1;
+
+    public static bool operator ==(JsonataValue left, JsonataValue right) => left.Equals(right);
+
+    public static bool operator !=(JsonataValue left, JsonataValue right) => !left.Equals(right);
+}
+
+/// <summary>A function supplied by the host and callable from expressions as <c>$name(...)</c>.</summary>
+/// <param name="args">The arguments, after signature validation when a signature was given.</param>
+/// <returns>The result; <see cref="JsonataValue.Undefined"/> for no value.</returns>
+public delegate JsonataValue JsonataFunction(IReadOnlyList<JsonataValue> args);
