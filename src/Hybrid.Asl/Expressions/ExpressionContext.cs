@@ -54,10 +54,45 @@ public sealed class ExpressionContext
 
     public ExpressionContext WithInput(JsonNode? input) => new(input, _context, Variables, Entropy);
 
+    /// <summary>
+    /// Returns a node that can be put into a new parent: <paramref name="node"/> itself when it is new JSON, a deep clone
+    /// when it belongs to this context (it has a parent, or it is the input, the context object or a variable's value).
+    /// </summary>
+    public JsonNode? Own(JsonNode? node)
+    {
+        if (node is null)
+        {
+            return null;
+        }
+
+        return node.Parent is not null || IsRoot(node) ? node.DeepClone() : node;
+    }
+
+    private bool IsRoot(JsonNode node)
+    {
+        // The context object is only compared when it was built: building it here would defeat its laziness.
+        if (ReferenceEquals(node, Input) || (_context.IsBuilt && ReferenceEquals(node, _context.Value)))
+        {
+            return true;
+        }
+
+        foreach (var pair in Variables)
+        {
+            if (ReferenceEquals(pair.Value, node))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
     private sealed class ContextHolder(JsonNode? value, Func<JsonNode?>? factory)
     {
         private JsonNode? _value = value;
         private Func<JsonNode?>? _factory = factory;
+
+        public bool IsBuilt => _factory is null;
 
         public JsonNode? Value
         {

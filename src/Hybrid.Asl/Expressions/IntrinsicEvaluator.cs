@@ -35,7 +35,7 @@ internal static class IntrinsicEvaluator
                 var array = new JsonArray();
                 foreach (var argument in args)
                 {
-                    array.Add(AslJson.Adopt(argument.Evaluate(env)));
+                    array.Add(env.Context.Own(argument.Evaluate(env)));
                 }
 
                 return array;

@@ -219,7 +219,8 @@ internal sealed class FormatTemplate(string[] pieces)
 /// <summary>Parses intrinsic calls: <c>States.Name(arg, ...)</c> with literal, path and nested-call arguments.</summary>
 internal sealed class IntrinsicParser(string text)
 {
-    private const int MaxDepth = 32;
+    /// <summary>AWS allows intrinsic functions nested up to 10 deep in one field.</summary>
+    private const int MaxDepth = 10;
     private int _pos;
     private int _depth;
 
@@ -381,8 +382,13 @@ internal sealed class IntrinsicParser(string text)
                 return new LiteralArgument(JsonValue.Create(value.ToString()), raw);
             }
 
-            if (c == '\\' && _pos + 1 < text.Length && text[_pos + 1] is '\'' or '{' or '}' or '\\')
+            if (c == '\\')
             {
+                if (_pos + 1 >= text.Length || text[_pos + 1] is not ('\'' or '{' or '}' or '\\'))
+                {
+                    throw Error("an open escape: only \\', \\{, \\} and \\\\ may follow a backslash in a string");
+                }
+
                 value.Append(text[_pos + 1]);
                 _pos += 2;
                 continue;

@@ -1,5 +1,4 @@
 using System.Text.Json.Nodes;
-using Hybrid.Asl.Json;
 
 namespace Hybrid.Asl.Expressions;
 
@@ -82,8 +81,11 @@ public sealed class ValueExpression
         Evaluate(context, Errors.ErrorNames.Runtime, fieldName);
 
     /// <summary>Evaluates the expression to new JSON that can be put into a parent as is.</summary>
-    public JsonNode? EvaluateOwned(ExpressionContext context, string errorName, string fieldName) =>
-        Path is not null ? AslJson.Adopt(Evaluate(context, errorName, fieldName)) : Evaluate(context, errorName, fieldName);
+    public JsonNode? EvaluateOwned(ExpressionContext context, string errorName, string fieldName)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        return Path is not null ? context.Own(Evaluate(context, errorName, fieldName)) : Evaluate(context, errorName, fieldName);
+    }
 
     /// <inheritdoc/>
     public override string ToString() => Text;
