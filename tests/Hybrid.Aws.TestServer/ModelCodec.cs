@@ -310,6 +310,13 @@ public static class ModelCodec
                 }
 
                 CheckRange(prefix, shape, number, "be greater than or equal to", "");
+                if (shape.Type == "integer")
+                {
+                    return number is >= int.MinValue and <= int.MaxValue
+                        ? JsonValue.Create((int)number)
+                        : throw new ModelViolationException($"Parameter '{prefix}' is {number}, outside the range of an integer ({shape.Name}).");
+                }
+
                 return JsonValue.Create(number);
             case "boolean":
                 return text2 switch

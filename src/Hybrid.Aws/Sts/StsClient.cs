@@ -118,7 +118,7 @@ internal sealed class StsClient : IStsClient, IDisposable
                 var code = string.IsNullOrEmpty(ex.ErrorCode) ? $"Http{(int)status}" : ex.ErrorCode;
                 throw AwsErrorCodes.Map(new AwsErrorDetails(SigningName, operation, code, ex.Message, status, ex.RequestId), StsErrors.ByCode);
             }
-            catch (FormatException ex)
+            catch (Exception ex) when (ex is FormatException or System.Xml.XmlException or InvalidDataException)
             {
                 throw new AwsResponseParseException(SigningName, operation, ex.Message, ex);
             }
