@@ -88,7 +88,7 @@ internal static partial class Builtins
         Def("decodeUrlComponent", 1, "<s-:s>", (object?[] a, in CallContext _) => A(a, 0) is string s ? UrlCoding.Decode(s, true, "decodeUrlComponent") : null);
         Def("decodeUrl", 1, "<s-:s>", (object?[] a, in CallContext _) => A(a, 0) is string s ? UrlCoding.Decode(s, false, "decodeUrl") : null);
         Def("eval", 2, "<sx?:x>", (object?[] a, in CallContext c) => Eval(A(a, 0), a.Length > 1, A(a, 1), c));
-        Def("toMillis", 2, "<s-s?:n>", (object?[] a, in CallContext _) => A(a, 0) is string s ? DateTimeFunctions.ToMillis(s, A(a, 1) as string) : null);
+        Def("toMillis", 2, "<s-s?:n>", (object?[] a, in CallContext c) => A(a, 0) is string s ? DateTimeFunctions.ToMillis(s, A(a, 1) as string, c.Env.Ctx.Now) : null);
         Def("fromMillis", 3, "<n-s?s?:s>", (object?[] a, in CallContext _) => A(a, 0) is double d ? DateTimeFunctions.FromMillis(d, A(a, 1) as string, A(a, 2) as string) : null);
         Def("clone", 1, "<(oa)-:o>", (object?[] a, in CallContext _) => A(a, 0) is null ? null : Clone(A(a, 0) is JList { OuterWrapper: true } w ? w[0] : A(a, 0)));
         Def("now", 2, "<s?s?:s>", (object?[] a, in CallContext c) =>
