@@ -40,7 +40,8 @@ public sealed record ExecutionInfo(
 }
 
 /// <summary>The per-state part of the context object, materialised only when an expression reads <c>$$</c>.</summary>
-internal sealed record StateContext(ExecutionInfo Execution, string StateName, DateTimeOffset EnteredTime, int RetryCount, JsonObject? MapItem, string? TaskToken)
+/// <remarks>Only states that can retry (Task, Parallel, Map) have <c>State.RetryCount</c>, as recorded against AWS.</remarks>
+internal sealed record StateContext(ExecutionInfo Execution, string StateName, DateTimeOffset EnteredTime, int? RetryCount, JsonObject? MapItem, string? TaskToken)
 {
     public JsonObject Build()
     {
@@ -48,9 +49,9 @@ internal sealed record StateContext(ExecutionInfo Execution, string StateName, D
         {
             ["Id"] = Execution.ExecutionId,
             ["Input"] = Execution.Input?.DeepClone(),
+            ["StartTime"] = ExecutionInfo.FormatTime(Execution.StartTime),
             ["Name"] = Execution.Name,
             ["RoleArn"] = Execution.RoleArn,
-            ["StartTime"] = ExecutionInfo.FormatTime(Execution.StartTime),
             ["RedriveCount"] = Execution.RedriveCount,
         };
         if (Execution.Principal is not null)
@@ -58,20 +59,25 @@ internal sealed record StateContext(ExecutionInfo Execution, string StateName, D
             execution["Principal"] = Execution.Principal.DeepClone();
         }
 
+        var state = new JsonObject
+        {
+            ["Name"] = StateName,
+            ["EnteredTime"] = ExecutionInfo.FormatTime(EnteredTime),
+        };
+        if (RetryCount is { } retries)
+        {
+            state["RetryCount"] = retries;
+        }
+
         var context = new JsonObject
         {
             ["Execution"] = execution,
-            ["State"] = new JsonObject
-            {
-                ["EnteredTime"] = ExecutionInfo.FormatTime(EnteredTime),
-                ["Name"] = StateName,
-                ["RetryCount"] = RetryCount,
-            },
             ["StateMachine"] = new JsonObject
             {
                 ["Id"] = Execution.StateMachineId,
                 ["Name"] = Execution.StateMachineName,
             },
+            ["State"] = state,
         };
         if (TaskToken is not null)
         {

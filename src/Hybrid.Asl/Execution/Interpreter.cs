@@ -183,7 +183,7 @@ public sealed class Interpreter
                     if (ErrorMatches(catcher.ErrorEquals, e.Error))
                     {
                         var errorOutput = new JsonObject { ["Error"] = e.Error, ["Cause"] = e.Cause };
-                        var context = Context(input, scope, state.Name, attempt);
+                        var context = Context(input, scope, state, attempt);
                         var output = ApplyResultPath(input, errorOutput, catcher.ResultPath);
                         CheckPayload(output, state.Name);
                         Assign(catcher.Assign, context.WithInput(errorOutput), scope);
@@ -228,25 +228,20 @@ public sealed class Interpreter
     }
 
     /// <summary>
-    /// Whether an ErrorEquals list matches an error. States.ALL matches everything but States.Runtime and
-    /// States.DataLimitExceeded; States.TaskFailed matches everything but States.Timeout and those two.
+    /// Whether an ErrorEquals list matches an error. States.ALL matches everything but States.Runtime (which nothing
+    /// can retry or catch); States.TaskFailed matches everything but States.Runtime and States.Timeout. AWS's docs say
+    /// States.ALL cannot catch States.DataLimitExceeded, but executions recorded against AWS show that it does.
     /// </summary>
     internal static bool ErrorMatches(IReadOnlyList<string> errorEquals, string error)
     {
+        if (error == ErrorNames.Runtime)
+        {
+            return false;
+        }
+
         foreach (var name in errorEquals)
         {
-            if (name == error)
-            {
-                return true;
-            }
-
-            var terminal = error is ErrorNames.Runtime or ErrorNames.DataLimitExceeded;
-            if (name == ErrorNames.All && !terminal)
-            {
-                return true;
-            }
-
-            if (name == ErrorNames.TaskFailed && !terminal && error != ErrorNames.Timeout)
+            if (name == error || name == ErrorNames.All || (name == ErrorNames.TaskFailed && error != ErrorNames.Timeout))
             {
                 return true;
             }
@@ -275,7 +270,7 @@ public sealed class Interpreter
         ExpressionContext? context = null;
         if (pass.Parameters is not null)
         {
-            context = Context(effective, scope, pass.Name, 0);
+            context = Context(effective, scope, pass, 0);
             result = pass.Parameters.Compiled.Evaluate(context, ErrorNames.Runtime);
         }
         else
@@ -284,7 +279,7 @@ public sealed class Interpreter
         }
 
         var output = Finish(pass, ApplyResultPath(input, result, pass.ResultPath), scope);
-        Assign(pass.Assign, (context ?? Context(effective, scope, pass.Name, 0)).WithInput(result), scope);
+        Assign(pass.Assign, (context ?? Context(effective, scope, pass, 0)).WithInput(result), scope);
         return new StepResult(output, pass.Next);
     }
 
@@ -292,7 +287,7 @@ public sealed class Interpreter
     {
         var effective = ApplyInputPath(task, input, scope);
         var token = task.Resource.EndsWith(".waitForTaskToken", StringComparison.Ordinal) ? _port.Entropy.NewGuid().ToString("N") : null;
-        var context = Context(effective, scope, task.Name, attempt, taskToken: token);
+        var context = Context(effective, scope, task, attempt, taskToken: token);
         var parameters = task.Parameters is null ? effective : task.Parameters.Compiled.Evaluate(context, ErrorNames.Runtime);
         var timeout = ResolveNumber(task.TimeoutSeconds, effective, context, "TimeoutSeconds", positive: true);
         var heartbeat = ResolveNumber(task.HeartbeatSeconds, effective, context, "HeartbeatSeconds", positive: true);
@@ -345,7 +340,7 @@ public sealed class Interpreter
     private StepResult RunChoice(ChoiceState choice, JsonNode? input, Scope scope)
     {
         var effective = ApplyInputPath(choice, input, scope);
-        var context = Context(effective, scope, choice.Name, 0);
+        var context = Context(effective, scope, choice, 0);
         foreach (var branch in choice.Choices)
         {
             if (ChoiceEvaluator.Evaluate(branch.Rule, context))
@@ -369,7 +364,7 @@ public sealed class Interpreter
     private async ValueTask<StepResult> RunWaitAsync(WaitState wait, JsonNode? input, Scope scope, CancellationToken cancellationToken)
     {
         var effective = ApplyInputPath(wait, input, scope);
-        var context = Context(effective, scope, wait.Name, 0);
+        var context = Context(effective, scope, wait, 0);
         var now = _port.UtcNow;
         DateTimeOffset until;
         if (wait.Seconds is { } seconds)
@@ -412,7 +407,7 @@ public sealed class Interpreter
 
     private AslException RunFail(FailState fail, JsonNode? input, Scope scope)
     {
-        var context = Context(input, scope, fail.Name, 0);
+        var context = Context(input, scope, fail, 0);
         var error = fail.Error ?? (fail.ErrorPath is null ? null : FailField(fail.ErrorPath, context, "ErrorPath"));
         var cause = fail.Cause ?? (fail.CausePath is null ? null : FailField(fail.CausePath, context, "CausePath"));
         return new AslException(error ?? "", cause ?? "");
@@ -429,7 +424,7 @@ public sealed class Interpreter
     private async ValueTask<StepResult> RunParallelAsync(ParallelState parallel, JsonNode? input, Scope scope, int attempt, CancellationToken cancellationToken)
     {
         var effective = ApplyInputPath(parallel, input, scope);
-        var context = Context(effective, scope, parallel.Name, attempt);
+        var context = Context(effective, scope, parallel, attempt);
         var branchInput = parallel.Parameters is null ? effective : parallel.Parameters.Compiled.Evaluate(context, ErrorNames.Runtime);
         Record("ParallelStateStarted", null);
         var runs = new BranchRun[parallel.Branches.Count];
@@ -460,7 +455,7 @@ public sealed class Interpreter
     private async ValueTask<StepResult> RunMapAsync(MapState map, JsonNode? input, Scope scope, int attempt, CancellationToken cancellationToken)
     {
         var effective = ApplyInputPath(map, input, scope);
-        var context = Context(effective, scope, map.Name, attempt);
+        var context = Context(effective, scope, map, attempt);
         var itemsNode = map.ItemsPath.Kind == OptionalPathKind.Path ? map.ItemsPath.Path!.EvaluateField(context, ErrorNames.Runtime) : effective;
         if (itemsNode is not JsonArray items)
         {
@@ -483,7 +478,7 @@ public sealed class Interpreter
             }
             else
             {
-                var itemContext = Context(effective, scope, map.Name, attempt, mapItem);
+                var itemContext = Context(effective, scope, map, attempt, mapItem);
                 itemInput = map.ItemSelector.Compiled.Evaluate(itemContext, ErrorNames.Runtime);
             }
 
@@ -573,7 +568,7 @@ public sealed class Interpreter
     {
         OptionalPathKind.Default => input,
         OptionalPathKind.Null => new JsonObject(),
-        _ => state.InputPath.Path!.EvaluateField(Context(input, scope, state.Name, 0), ErrorNames.Runtime),
+        _ => state.InputPath.Path!.EvaluateField(Context(input, scope, state, 0), ErrorNames.Runtime),
     };
 
     private JsonNode? Finish(State state, JsonNode? output, Scope scope)
@@ -582,7 +577,7 @@ public sealed class Interpreter
         {
             OptionalPathKind.Default => output,
             OptionalPathKind.Null => new JsonObject(),
-            _ => state.OutputPath.Path!.EvaluateField(Context(output, scope, state.Name, 0), ErrorNames.Runtime),
+            _ => state.OutputPath.Path!.EvaluateField(Context(output, scope, state, 0), ErrorNames.Runtime),
         };
         CheckPayload(result, state.Name);
         return result;
@@ -644,10 +639,10 @@ public sealed class Interpreter
         await _port.WaitUntilAsync(until, cancellationToken);
     }
 
-    private ExpressionContext Context(JsonNode? input, Scope scope, string stateName, int retryCount, JsonObject? mapItem = null, string? taskToken = null)
+    private ExpressionContext Context(JsonNode? input, Scope scope, State state, int retryCount, JsonObject? mapItem = null, string? taskToken = null)
     {
-        var state = new StateContext(scope.Execution, stateName, _port.UtcNow, retryCount, mapItem, taskToken);
-        return new ExpressionContext(input, state.Build, scope.Variables, _port.Entropy);
+        var stateContext = new StateContext(scope.Execution, state.Name, _port.UtcNow, state is WorkState ? retryCount : null, mapItem, taskToken);
+        return new ExpressionContext(input, stateContext.Build, scope.Variables, _port.Entropy);
     }
 
     private void Record(string type, JsonObject? details) => _history?.Add(_port.UtcNow, type, details);
