@@ -13,13 +13,12 @@ internal sealed class StepFunctionsClient(AwsHttpPipeline pipeline, Uri endpoint
     {
         Check.NotNull(request);
         Check.NotEmpty(request.StateMachineArn);
-        return SendAsync("StartExecution", endpoint, w =>
-        {
-            w.WriteString("stateMachineArn", request.StateMachineArn);
-            w.WriteOptional("name", request.Name);
-            w.WriteOptional("input", request.Input);
-            w.WriteOptional("traceHeader", request.TraceHeader);
-        }, o => new StartExecutionResult(o.RequiredString("executionArn"), o.RequiredTimestamp("startDate")), cancellationToken);
+        return SendAsync(
+            "StartExecution",
+            endpoint,
+            w => WriteStart(w, request.StateMachineArn, request.Name, request.Input, request.TraceHeader),
+            o => new StartExecutionResult(o.RequiredString("executionArn"), o.RequiredTimestamp("startDate")),
+            cancellationToken);
     }
 
     public Task<ExecutionDescription> DescribeExecutionAsync(string executionArn, CancellationToken cancellationToken = default)
@@ -80,13 +79,7 @@ internal sealed class StepFunctionsClient(AwsHttpPipeline pipeline, Uri endpoint
     {
         Check.NotNull(request);
         Check.NotEmpty(request.StateMachineArn);
-        return SendAsync("StartSyncExecution", syncEndpoint, w =>
-        {
-            w.WriteString("stateMachineArn", request.StateMachineArn);
-            w.WriteOptional("name", request.Name);
-            w.WriteOptional("input", request.Input);
-            w.WriteOptional("traceHeader", request.TraceHeader);
-        }, o => new SyncExecutionResult(
+        return SendAsync("StartSyncExecution", syncEndpoint, w => WriteStart(w, request.StateMachineArn, request.Name, request.Input, request.TraceHeader), o => new SyncExecutionResult(
             o.RequiredString("executionArn"),
             o.OptionalString("stateMachineArn"),
             o.OptionalString("name"),
@@ -108,6 +101,14 @@ internal sealed class StepFunctionsClient(AwsHttpPipeline pipeline, Uri endpoint
         "ABORTED" => ExecutionStatus.Aborted,
         _ => ExecutionStatus.Unknown,
     };
+
+    private static void WriteStart(Utf8JsonWriter writer, string stateMachineArn, string? name, string? input, string? traceHeader)
+    {
+        writer.WriteString("stateMachineArn", stateMachineArn);
+        writer.WriteOptional("name", name);
+        writer.WriteOptional("input", input);
+        writer.WriteOptional("traceHeader", traceHeader);
+    }
 
     private static ExecutionHistoryPage ParseHistory(JsonElement o)
     {
