@@ -23,7 +23,7 @@ public sealed class TokenValidator : ITokenValidator
     private readonly HashSet<string> _validTypes;
     private readonly HashSet<string> _validAlgorithms;
     private readonly TokenValidationParameters? _developmentParameters;
-    private (OpenIdConnectConfiguration Configuration, TokenValidationParameters Parameters)? _parameters;
+    private CachedParameters? _parameters;
 
     /// <param name="options">How tokens are checked.</param>
     /// <param name="httpClient">Used for discovery, JWKS and introspection.</param>
@@ -404,14 +404,15 @@ public sealed class TokenValidator : ITokenValidator
 
     private TokenValidationParameters ParametersFor(OpenIdConnectConfiguration configuration)
     {
-        var cached = _parameters;
-        if (cached is { } pair && ReferenceEquals(pair.Configuration, configuration))
+        // One reference, swapped whole, so concurrent readers never pair one key set with another's parameters.
+        var cached = Volatile.Read(ref _parameters);
+        if (cached is not null && ReferenceEquals(cached.Configuration, configuration))
         {
-            return pair.Parameters;
+            return cached.Parameters;
         }
 
         var parameters = Parameters(configuration, _options.ExpectedIssuer, _options.Audiences);
-        _parameters = (configuration, parameters);
+        Volatile.Write(ref _parameters, new CachedParameters(configuration, parameters));
         return parameters;
     }
 
@@ -461,4 +462,6 @@ public sealed class TokenValidator : ITokenValidator
     /// <summary>Quotes a value taken from the token, cut short so an attacker cannot flood the logs or headers.</summary>
     private static string Quote(string? value)
         => value is null ? "(none)" : "'" + (value.Length > 64 ? value[..64] + "..." : value) + "'";
+
+    private sealed record CachedParameters(OpenIdConnectConfiguration Configuration, TokenValidationParameters Parameters);
 }
