@@ -21,6 +21,19 @@ public sealed record AccessRequest
     public string? Resource { get; init; }
 
     public string? CorrelationId { get; init; }
+
+    /// <summary>The request is a step of an execution that was authorized when it started (an activity re-checking
+    /// the token), not a new action. See <see cref="IdentityGateOptions.CutOffInFlightWorkOnExpiry"/>.</summary>
+    public bool InFlight { get; init; }
+}
+
+/// <summary>How the front door treats in-flight work. Bound from the <c>Identity</c> section.</summary>
+public sealed record IdentityGateOptions
+{
+    /// <summary>When true (the default), an expired token stops in-flight work too (<c>Hybrid.TokenExpired</c>).
+    /// When false, an <see cref="AccessRequest.InFlight"/> step whose correctly signed token has only expired goes on
+    /// if the policy still allows its principal; new actions are refused either way, and revoked tokens always stop.</summary>
+    public bool CutOffInFlightWorkOnExpiry { get; init; } = true;
 }
 
 /// <summary>The answer of the front door: the status to send, the principal or the failure, and the audit entry written.</summary>
@@ -64,19 +77,22 @@ public sealed class IdentityGate
     private readonly IAuditLog _audit;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
+    private readonly IdentityGateOptions _options;
 
     public IdentityGate(
         ITokenValidator validator,
         AccessPolicyEvaluator policy,
         IAuditLog audit,
         TimeProvider? timeProvider = null,
-        ILogger<IdentityGate>? logger = null)
+        ILogger<IdentityGate>? logger = null,
+        IdentityGateOptions? options = null)
     {
         _validator = Check.NotNull(validator);
         _policy = Check.NotNull(policy);
         _audit = Check.NotNull(audit);
         _time = timeProvider ?? TimeProvider.System;
         _logger = logger ?? (ILogger)NullLogger.Instance;
+        _options = options ?? new IdentityGateOptions();
     }
 
     /// <param name="token">The raw bearer token (see <see cref="BearerToken.FromAuthorizationHeader"/>).</param>
@@ -87,7 +103,32 @@ public sealed class IdentityGate
         Check.NotNull(request);
         var validation = await _validator.ValidateAsync(token, cancellationToken).ConfigureAwait(false);
         AccessOutcome outcome;
-        if (!validation.IsValid)
+        if (!validation.IsValid
+            && request.InFlight
+            && !_options.CutOffInFlightWorkOnExpiry
+            && validation.Failure is { Category: TokenFailureCategory.Expired, ExpiredPrincipal: { } expired } expiry)
+        {
+            var decision = _policy.Evaluate(expired, request.Action, request.Workflow);
+            var reason = decision.IsAllowed
+                ? $"{decision.Reason}; {expiry.Reason}, but in-flight work goes on (CutOffInFlightWorkOnExpiry is off)"
+                : decision.Reason;
+            outcome = new AccessOutcome
+            {
+                IsAllowed = decision.IsAllowed,
+                StatusCode = decision.IsAllowed ? 200 : 403,
+                Reason = reason,
+                Principal = expired,
+                Decision = decision,
+                Audit = Entry(
+                    request,
+                    expired,
+                    decision.IsAllowed ? AuditDecision.Allow : AuditDecision.Deny,
+                    reason,
+                    decision.Rule,
+                    decision.IsAllowed ? null : IdentityErrors.AccessDenied),
+            };
+        }
+        else if (!validation.IsValid)
         {
             var failure = validation.Failure;
             outcome = new AccessOutcome

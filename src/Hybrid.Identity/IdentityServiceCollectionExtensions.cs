@@ -23,7 +23,7 @@ public static class IdentityServiceCollectionExtensions
     /// </summary>
     /// <param name="services">The container.</param>
     /// <param name="section">The <c>Identity</c> section: <see cref="TokenValidationOptions"/> at its root and
-    /// <see cref="AccessPolicyOptions"/> under <c>Policy</c>.</param>
+    /// <see cref="IdentityGateOptions"/> at its root, <see cref="AccessPolicyOptions"/> under <c>Policy</c>.</param>
     /// <remarks>The Data Protection key ring is left to the host: call <c>AddDataProtection().PersistKeysToBlobContainer(...)</c>
     /// on Azure or <c>PersistKeysToFileSystem</c> locally, with the application name <see cref="TokenSealing.ApplicationName"/>.</remarks>
     public static IServiceCollection AddHybridIdentity(this IServiceCollection services, IConfiguration section)
@@ -32,6 +32,7 @@ public static class IdentityServiceCollectionExtensions
         Check.NotNull(section);
         var options = section.Get<TokenValidationOptions>() ?? new TokenValidationOptions();
         var policy = section.GetSection("Policy").Get<AccessPolicyOptions>() ?? new AccessPolicyOptions();
+        var gate = section.Get<IdentityGateOptions>() ?? new IdentityGateOptions();
 
         services.TryAddSingleton(TimeProvider.System);
         services.AddHttpClient(HttpClientName, c => c.Timeout = TimeSpan.FromSeconds(10));
@@ -48,7 +49,8 @@ public static class IdentityServiceCollectionExtensions
             sp.GetRequiredService<AccessPolicyEvaluator>(),
             sp.GetRequiredService<IAuditLog>(),
             sp.GetRequiredService<TimeProvider>(),
-            sp.GetService<ILogger<IdentityGate>>()));
+            sp.GetService<ILogger<IdentityGate>>(),
+            gate));
         services.AddDataProtection().SetApplicationName(TokenSealing.ApplicationName);
         services.TryAddSingleton<ITokenSealer>(sp => new TokenSealer(sp.GetRequiredService<IDataProtectionProvider>()));
         return services;

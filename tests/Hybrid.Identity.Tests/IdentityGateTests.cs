@@ -151,6 +151,66 @@ public sealed class IdentityGateTests
         Assert.Equal(503, outcome.StatusCode);
     }
 
+    [Theory]
+    [InlineData(true, false, 401)]
+    [InlineData(false, false, 401)]
+    [InlineData(true, true, 401)]
+    [InlineData(false, true, 200)]
+    public async Task AuthorizeAsync_ExpiredToken_CutsOffInFlightWorkOnlyWhenConfigured(bool cutOff, bool inFlight, int status)
+    {
+        var gate = GateWith(new IdentityGateOptions { CutOffInFlightWorkOnExpiry = cutOff });
+        var token = await _oidc.TokenAsync();
+        _time.Advance(TimeSpan.FromHours(3));
+
+        var outcome = await gate.AuthorizeAsync(token, Request(WorkflowAction.Start) with { InFlight = inFlight });
+
+        Assert.Equal(status, outcome.StatusCode);
+        var entry = Assert.Single(_audit.Entries);
+        if (status == 200)
+        {
+            Assert.Equal(AuditDecision.Allow, entry.Decision);
+            Assert.Equal("hybrid-admin", entry.Subject);
+            Assert.Equal("admins", entry.PolicyRule);
+            Assert.Contains("but in-flight work goes on", entry.Reason, StringComparison.Ordinal);
+        }
+        else
+        {
+            Assert.Equal(IdentityErrors.TokenExpired, entry.Error);
+        }
+    }
+
+    [Fact]
+    public async Task AuthorizeAsync_RevokedTokenInFlightWithCutOffOff_IsStillRefused()
+    {
+        var gate = GateWith(new IdentityGateOptions { CutOffInFlightWorkOnExpiry = false });
+        var token = await _oidc.TokenAsync("hybrid-admin", OidcProviderFixture.ReferenceResource);
+        await _oidc.RevokeAsync(token);
+
+        var outcome = await gate.AuthorizeAsync(token, Request(WorkflowAction.Start) with { InFlight = true });
+
+        Assert.Equal(401, outcome.StatusCode);
+        Assert.Equal(IdentityErrors.TokenRevoked, outcome.AslError);
+    }
+
+    private IdentityGate GateWith(IdentityGateOptions options)
+    {
+        var validator = new TokenValidator(
+            new TokenValidationOptions
+            {
+                Authority = _oidc.Issuer,
+                Audiences = [OidcProviderFixture.JwtResource, OidcProviderFixture.ReferenceResource],
+                RequireHttpsMetadata = false,
+                Introspection = new IntrospectionOptions { ClientId = "hybrid-api", ClientSecret = "api-secret" },
+            },
+            _oidc.Http,
+            _time);
+        var policy = new AccessPolicyEvaluator(new AccessPolicyOptions
+        {
+            Rules = [new AccessRule { Name = "admins", Workflows = ["*"], Actions = [WorkflowAction.Start], Groups = ["admins"] }],
+        });
+        return new IdentityGate(validator, policy, _audit, _time, options: options);
+    }
+
     private static System.Text.Json.Nodes.JsonObject NotBefore(System.Text.Json.Nodes.JsonObject payload, DateTimeOffset nbf)
     {
         payload["nbf"] = nbf.ToUnixTimeSeconds();

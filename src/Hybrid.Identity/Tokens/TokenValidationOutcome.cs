@@ -63,6 +63,10 @@ public sealed record ValidatedPrincipal
 /// <summary>A refused token: a precise reason, and the category that picks the ASL error and the HTTP answer.</summary>
 public sealed record TokenFailure(TokenFailureCategory Category, string Reason)
 {
+    /// <summary>For <see cref="TokenFailureCategory.Expired"/> only: who the correctly signed but expired token
+    /// belonged to, so a host may let in-flight work finish (<see cref="IdentityGateOptions.CutOffInFlightWorkOnExpiry"/>).</summary>
+    public ValidatedPrincipal? ExpiredPrincipal { get; init; }
+
     /// <summary>The ASL error name raised inside a workflow.</summary>
     public string AslError => Category switch
     {
@@ -118,4 +122,6 @@ public sealed record TokenValidationOutcome
     public static TokenValidationOutcome Success(ValidatedPrincipal principal) => new(Check.NotNull(principal), null);
 
     public static TokenValidationOutcome Fail(TokenFailureCategory category, string reason) => new(null, new TokenFailure(category, reason));
+
+    public static TokenValidationOutcome Failed(TokenFailure failure) => new(null, Check.NotNull(failure));
 }

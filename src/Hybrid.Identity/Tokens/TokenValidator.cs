@@ -246,12 +246,12 @@ public sealed class TokenValidator : ITokenValidator
             return Describe(result.Exception, jwt);
         }
 
-        if (CheckLifetime(jwt) is { } lifetimeFailure)
+        var principal = FromJwt(jwt, kind);
+        if (CheckLifetime(jwt, principal) is { } lifetimeFailure)
         {
             return lifetimeFailure;
         }
 
-        var principal = FromJwt(jwt, kind);
         if (principal is null)
         {
             return Invalid("the token names neither a subject nor a client");
@@ -336,7 +336,7 @@ public sealed class TokenValidator : ITokenValidator
         });
     }
 
-    private TokenValidationOutcome? CheckLifetime(JsonWebToken jwt)
+    private TokenValidationOutcome? CheckLifetime(JsonWebToken jwt, ValidatedPrincipal? principal)
     {
         if (!jwt.TryGetPayloadValue<long>("exp", out var exp) || exp <= 0)
         {
@@ -347,7 +347,8 @@ public sealed class TokenValidator : ITokenValidator
         var expires = new DateTimeOffset(jwt.ValidTo, TimeSpan.Zero);
         if (expires + _options.ClockSkew <= now)
         {
-            return TokenValidationOutcome.Fail(TokenFailureCategory.Expired, $"the token expired at {Format(expires)}");
+            return TokenValidationOutcome.Failed(
+                new TokenFailure(TokenFailureCategory.Expired, $"the token expired at {Format(expires)}") { ExpiredPrincipal = principal });
         }
 
         if (jwt.TryGetPayloadValue<long>("nbf", out var nbf) && nbf > 0)
