@@ -188,6 +188,20 @@ public sealed class TokenValidatorTests
     }
 
     [Fact]
+    public async Task ValidateAsync_ConcurrentRequestsAfterRotation_ShareOneRefetch()
+    {
+        var validator = Validator();
+        Assert.True((await validator.ValidateAsync(await _oidc.TokenAsync())).IsValid);
+        await _oidc.RotateAsync();
+        var token = await _oidc.TokenAsync();
+
+        var outcomes = await Task.WhenAll(Enumerable.Range(0, 16).Select(_ => validator.ValidateAsync(token).AsTask()));
+
+        Assert.All(outcomes, o => Assert.True(o.IsValid, o.Failure?.Reason));
+        Assert.Equal(1, validator.Keys!.ForcedRefreshes);
+    }
+
+    [Fact]
     public async Task ValidateAsync_UnknownKidTwiceWithinThrottle_RefetchesOnlyOnce()
     {
         var validator = Validator();

@@ -7,7 +7,8 @@
 //   resource https://ref.hybrid.test: opaque reference tokens, checked by RFC 7662 introspection;
 // - Ping-style claims: client_id, groups (a plain string when the client has one group), OrgName;
 // - PingFederate paths: /as/token.oauth2, /as/introspect.oauth2, /as/revoke_token.oauth2, /pf/JWKS;
-// - JWKS with two keys; POST /test/rotate adds a new signing key (the previous one stays published);
+// - JWKS with two keys; POST /test/rotate adds a new signing key (the previously rotated one stays published, and so
+//   do the keys given with --keys, which tests use to forge tokens);
 // - oidc-provider refuses to introspect or revoke JWT access tokens, so this script records the ones it issued
 //   and answers introspection and revocation for those itself.
 // Everything is in memory and bound to 127.0.0.1 only.
@@ -40,8 +41,12 @@ function newKey() {
   return { ...jwk, kid: `k-${crypto.randomBytes(6).toString('hex')}`, use: 'sig', alg: 'RS256' };
 }
 
-// keys[0] signs; the rest are published (the pending or retired keys Ping publishes next to the active one).
-let keys = arg('--keys') ? JSON.parse(fs.readFileSync(arg('--keys'), 'utf8')).keys : [newKey(), newKey()];
+// The keys given on the command line (or two new ones) stay published for the whole run, so tests can forge tokens
+// with them; the first signs until the first rotation. Each rotation adds a new signing key and keeps the previous
+// rotated key published as retired (Ping publishes pending, active and retired keys side by side).
+const pinnedKeys = arg('--keys') ? JSON.parse(fs.readFileSync(arg('--keys'), 'utf8')).keys : [newKey(), newKey()];
+let rotatedKeys = [];
+let keys = pinnedKeys; // keys[0] signs
 
 const clients = [
   { client_id: 'hybrid-admin', client_secret: 'admin-secret', groups: ['admins', 'operators'] },
@@ -185,8 +190,9 @@ const server = http.createServer(async (req, res) => {
   try {
     const url = new URL(req.url, issuer);
     if (req.method === 'POST' && url.pathname === '/test/rotate') {
-      // A new active key; the previous active key stays published as retired, the oldest one goes.
-      keys = [newKey(), keys[0]];
+      // A new active key; the previous rotated key stays published as retired, older rotated keys go.
+      rotatedKeys = [newKey(), ...rotatedKeys.slice(0, 1)];
+      keys = [...rotatedKeys, ...pinnedKeys];
       provider = createProvider();
       send(res, 200, { kid: keys[0].kid, published: keys.map((k) => k.kid) });
       return;
