@@ -42,10 +42,10 @@ public static class AslJson
         var buffer = new ArrayBufferWriter<byte>(256);
         using (var writer = new Utf8JsonWriter(buffer, WriterOptions))
         {
-            node.WriteTo(writer);
+            Write(node, writer);
         }
 
-        return System.Text.Encoding.UTF8.GetString(buffer.WrittenSpan);
+        return UnescapeSurrogatePairs(System.Text.Encoding.UTF8.GetString(buffer.WrittenSpan));
     }
 
     /// <summary>A string as a JSON string literal, quotes included (<c>a"b</c> becomes <c>"a\"b"</c>).</summary>
@@ -58,7 +58,7 @@ public static class AslJson
             writer.WriteStringValue(text);
         }
 
-        return System.Text.Encoding.UTF8.GetString(buffer.WrittenSpan);
+        return UnescapeSurrogatePairs(System.Text.Encoding.UTF8.GetString(buffer.WrittenSpan));
     }
 
     /// <summary>The size in bytes of the compact UTF-8 JSON text of a node, counted without building the text.</summary>
@@ -72,7 +72,7 @@ public static class AslJson
         var counter = new CountingBufferWriter();
         using (var writer = new Utf8JsonWriter(counter, WriterOptions))
         {
-            node.WriteTo(writer);
+            Write(node, writer);
         }
 
         return counter.Count;
@@ -233,6 +233,63 @@ public static class AslJson
 
     internal static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
 
+    /// <summary>
+    /// System.Text.Json's encoders always escape characters outside the Basic Multilingual Plane (<c>\uD83D\uDE00</c>);
+    /// AWS writes them as they are. Turns each escaped surrogate pair back into the character.
+    /// </summary>
+    private static string UnescapeSurrogatePairs(string json)
+    {
+        if (!json.Contains("\\uD", StringComparison.Ordinal))
+        {
+            return json;
+        }
+
+        var builder = new System.Text.StringBuilder(json.Length);
+        for (var i = 0; i < json.Length; i++)
+        {
+            var c = json[i];
+            if (c != '\\' || i + 1 >= json.Length)
+            {
+                builder.Append(c);
+                continue;
+            }
+
+            if (json[i + 1] == 'u' && i + 11 < json.Length && TryHex(json, i + 2, out var high) && char.IsHighSurrogate(high)
+                && json[i + 6] == '\\' && json[i + 7] == 'u' && TryHex(json, i + 8, out var low) && char.IsLowSurrogate(low))
+            {
+                builder.Append(high).Append(low);
+                i += 11;
+                continue;
+            }
+
+            // Any other escape (including an escaped backslash) is kept as it is.
+            builder.Append(c).Append(json[i + 1]);
+            i++;
+        }
+
+        return builder.ToString();
+    }
+
+    private static void Write(JsonNode node, Utf8JsonWriter writer)
+    {
+        try
+        {
+            node.WriteTo(writer);
+        }
+        catch (InvalidOperationException e)
+        {
+            // System.Text.Json reads a lone surrogate escape (\uD83D alone) but cannot write it back.
+            throw new Errors.AslException(Errors.ErrorNames.Runtime, "The payload holds a string that is not valid Unicode (a lone surrogate) and cannot be serialized.", e);
+        }
+    }
+
+    private static bool TryHex(string text, int start, out char value)
+    {
+        var ok = int.TryParse(text.AsSpan(start, 4), NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out var number);
+        value = (char)number;
+        return ok;
+    }
+
     private sealed class DeepComparer : IEqualityComparer<JsonNode?>
     {
         public bool Equals(JsonNode? x, JsonNode? y) => DeepEquals(x, y);
@@ -240,21 +297,87 @@ public static class AslJson
         public int GetHashCode(JsonNode? obj) => GetDeepHashCode(obj);
     }
 
-    /// <summary>An <see cref="IBufferWriter{T}"/> that only counts: it hands out one reused scratch buffer.</summary>
+    /// <summary>
+    /// An <see cref="IBufferWriter{T}"/> that only counts: it hands out one reused scratch buffer, and subtracts 8 bytes
+    /// for each escaped surrogate pair (12 bytes of <c>\uD83D\uDE00</c> are 4 bytes of UTF-8 as AWS writes them).
+    /// </summary>
     private sealed class CountingBufferWriter : IBufferWriter<byte>
     {
         [ThreadStatic]
         private static byte[]? _scratch;
 
         private byte[] _buffer = _scratch ??= new byte[4096];
+        private int _state;
+        private int _hexDigits;
+        private int _hexValue;
 
         public long Count { get; private set; }
 
-        public void Advance(int count) => Count += count;
+        public void Advance(int count)
+        {
+            Count += count;
+            for (var i = 0; i < count; i++)
+            {
+                Scan(_buffer[i]);
+            }
+        }
 
         public Memory<byte> GetMemory(int sizeHint = 0) => Ensure(sizeHint);
 
         public Span<byte> GetSpan(int sizeHint = 0) => Ensure(sizeHint);
+
+        // States: 0 text, 1 after '\', 2 hex of a first escape, 3 after a high surrogate, 4 after its '\', 5 hex of a second escape.
+        private void Scan(byte b)
+        {
+            switch (_state)
+            {
+                case 0:
+                    _state = b == (byte)'\\' ? 1 : 0;
+                    break;
+                case 1:
+                case 4:
+                    if (b == (byte)'u')
+                    {
+                        _state = _state == 1 ? 2 : 5;
+                        _hexDigits = 0;
+                        _hexValue = 0;
+                    }
+                    else
+                    {
+                        _state = 0;
+                    }
+
+                    break;
+                case 2:
+                case 5:
+                    _hexValue = (_hexValue << 4) | HexValue(b);
+                    if (++_hexDigits == 4)
+                    {
+                        if (_state == 5 && char.IsLowSurrogate((char)_hexValue))
+                        {
+                            Count -= 8;
+                            _state = 0;
+                        }
+                        else
+                        {
+                            _state = char.IsHighSurrogate((char)_hexValue) ? 3 : 0;
+                        }
+                    }
+
+                    break;
+                default:
+                    _state = b == (byte)'\\' ? 4 : 0;
+                    break;
+            }
+        }
+
+        private static int HexValue(byte b) => b switch
+        {
+            >= (byte)'0' and <= (byte)'9' => b - '0',
+            >= (byte)'a' and <= (byte)'f' => b - 'a' + 10,
+            >= (byte)'A' and <= (byte)'F' => b - 'A' + 10,
+            _ => 0,
+        };
 
         private byte[] Ensure(int sizeHint)
         {

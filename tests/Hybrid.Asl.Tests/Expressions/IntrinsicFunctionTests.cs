@@ -444,6 +444,28 @@ public sealed class IntrinsicFunctionTests
         Assert.Equal("States.Format('{}', States.UUID())", function.ToString());
     }
 
+    [Theory]
+    [InlineData("States.Format('a\\b')")]
+    [InlineData("States.Format('x\\ y')")]
+    [InlineData("States.Format('\\n')")]
+    public void TryParse_OpenEscapeBackslash_Fails(string text)
+    {
+        Assert.False(IntrinsicFunction.TryParse(text, out _, out var error));
+        Assert.Contains("open escape", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void TryParse_TenNestedFunctions_IsAllowedButElevenIsNot()
+    {
+        static string Nest(int depth) => string.Concat(Enumerable.Repeat("States.Array(", depth)) + new string(')', depth);
+        Assert.True(IntrinsicFunction.TryParse(Nest(10), out _, out _));
+        Assert.False(IntrinsicFunction.TryParse(Nest(11), out _, out _));
+    }
+
+    [Fact]
+    public void Evaluate_AwsNineFunctionExample_BuildsTheName() =>
+        Assert.Equal("my.recipe", Eval("States.Format('{}.{}', States.ArrayGetItem(States.StringSplit(States.ArrayGetItem(States.StringSplit($.Arn, '/'), 2), '.'), 0), States.ArrayGetItem(States.StringSplit(States.ArrayGetItem(States.StringSplit($.Arn, '/'), 2), '.'), 1))", "{\"Arn\":\"arn:aws:imagebuilder:us-east-1:1:image-recipe/x/my.recipe.1\"}")!.GetValue<string>());
+
     [Fact]
     public void TryParse_DeeplyNested_FailsWithoutThrowing()
     {

@@ -67,6 +67,20 @@ public sealed class PayloadTemplateTests
         AssertJson("""{"a":{"x":[1]},"b":{"x":[1]},"c":{"obj":{"x":[1]}},"d":{"obj":{"x":[1]}}}""", output);
         AssertJson("""{"obj":{"x":[1]}}""", context.Input);
         Assert.NotSame(output["a"], context.Input!["obj"]);
+        Assert.NotSame(output["c"], context.Input);
+        Assert.Null(context.Input.Parent);
+    }
+
+    [Fact]
+    public void Evaluate_RootsOfContextAndVariables_AreClonedNotReparented()
+    {
+        var variables = new Dictionary<string, JsonNode?> { ["v"] = AslJson.Parse("[1]") };
+        var context = Context("{\"a\":1}", "{\"Execution\":{}}", variables);
+        var output = Compile("""{"i.$": "$", "c.$": "$$", "v.$": "$v", "arr.$": "States.Array($, $v)"}""").Evaluate(context, ErrorNames.Runtime);
+        AssertJson("""{"i":{"a":1},"c":{"Execution":{}},"v":[1],"arr":[{"a":1},[1]]}""", output);
+        Assert.Null(context.Input!.Parent);
+        Assert.Null(context.Context!.Parent);
+        Assert.Null(variables["v"]!.Parent);
     }
 
     [Fact]

@@ -89,6 +89,36 @@ public sealed class AslJsonTests
     }
 
     [Fact]
+    public void ToJsonString_CharactersOutsideTheBasicPlane_AreNotEscaped()
+    {
+        var node = JsonValue.Create("smile 😀");
+        Assert.Equal("\"smile 😀\"", AslJson.ToJsonString(node));
+        Assert.Equal(System.Text.Encoding.UTF8.GetByteCount("\"smile 😀\""), AslJson.Utf8Size(node));
+    }
+
+    [Theory]
+    [InlineData("[\"😀\",\"a😀b😀\",{\"k😀\":\"\\\\uD83D\\\\uDE00\"}]")]
+    [InlineData("\"\\\\uD83D\\\\uDE00 is text\"")]
+    public void Utf8Size_WithSupplementaryCharacters_MatchesTheText(string json)
+    {
+        var node = AslJson.Parse(json);
+        Assert.Equal(System.Text.Encoding.UTF8.GetByteCount(AslJson.ToJsonString(node)), AslJson.Utf8Size(node));
+        Assert.True(AslJson.DeepEquals(node, AslJson.Parse(AslJson.ToJsonString(node))));
+    }
+
+    [Fact]
+    public void ToJsonString_LoneSurrogate_RaisesRuntimeError()
+    {
+        var node = AslJson.Parse("{\"s\":\"lone \\uD83D surrogate\"}");
+        Assert.Equal(Hybrid.Asl.Errors.ErrorNames.Runtime, Assert.Throws<Hybrid.Asl.Errors.AslException>(() => AslJson.ToJsonString(node)).Error);
+        Assert.Throws<Hybrid.Asl.Errors.AslException>(() => AslJson.Utf8Size(node));
+    }
+
+    [Fact]
+    public void ToJsonString_ControlCharacters_AreEscaped() =>
+        Assert.Equal("\"a\\nb\\u0001\\\"\"", AslJson.ToJsonString(JsonValue.Create("a\nb\u0001\"")));
+
+    [Fact]
     public void ToJsonString_LargeInteger_KeepsItsDigits()
     {
         var node = AslJson.Parse("{\"big\":12345678901234567890,\"one\":1,\"f\":1.50}");
