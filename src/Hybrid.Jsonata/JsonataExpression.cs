@@ -49,6 +49,14 @@ public sealed class JsonataExpression
         return Convert2.ToPublic(result);
     }
 
+    /// <summary>Evaluates the expression against a prepared document (see <see cref="JsonataDocument"/>).</summary>
+    /// <exception cref="JsonataException">A type or dynamic error, or an exceeded limit (<c>U1001</c>).</exception>
+    public JsonataValue Evaluate(JsonataDocument input, JsonataBindings? bindings = null, JsonataOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        return Convert2.ToPublic(EvaluateInternal(input.Value, bindings, options));
+    }
+
     /// <summary>Evaluates the expression and reports whether it produced a value (false means undefined).</summary>
     public bool TryEvaluate(JsonNode? input, out JsonNode? result, JsonataBindings? bindings = null, JsonataOptions? options = null)
     {

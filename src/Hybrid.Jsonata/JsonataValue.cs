@@ -1,3 +1,5 @@
+using System.Text.Encodings.Web;
+using System.Text.Json;
 using System.Text.Json.Nodes;
 
 namespace Hybrid.Jsonata;
@@ -8,6 +10,7 @@ namespace Hybrid.Jsonata;
 /// </summary>
 public readonly struct JsonataValue : IEquatable<JsonataValue>
 {
+    private static readonly JsonSerializerOptions Relaxed = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
     private readonly bool _defined;
 
     private JsonataValue(JsonNode? node)
@@ -34,15 +37,15 @@ public readonly struct JsonataValue : IEquatable<JsonataValue>
     /// <summary>Wraps a JSON value; a null node is JSON null.</summary>
     public static implicit operator JsonataValue(JsonNode? node) => new(node);
 
-    /// <summary>The JSON text of the value, or "undefined".</summary>
-    public override string ToString() => IsUndefined ? "undefined" : Node?.ToJsonString() ?? "null";
+    /// <summary>The compact JSON text of the value (non-ASCII and HTML characters unescaped), or "undefined".</summary>
+    public override string ToString() => IsUndefined ? "undefined" : Node?.ToJsonString(Relaxed) ?? "null";
 
     public bool Equals(JsonataValue other) =>
         IsUndefined == other.IsUndefined && (IsUndefined || JsonNode.DeepEquals(Node, other.Node));
 
     public override bool Equals(object? obj) => obj is JsonataValue v && Equals(v);
 
-    public override int GetHashCode() => IsUndefined ? 0 : Node?.ToJsonString().GetHashCode(StringComparison.Ordinal) ?? 1;
+    public override int GetHashCode() => IsUndefined ? 0 : ToString().GetHashCode(StringComparison.Ordinal);
 
     public static bool operator ==(JsonataValue left, JsonataValue right) => left.Equals(right);
 

@@ -7,6 +7,11 @@ internal static class Compiler
 {
     public static Node Compile(Ast ast)
     {
+        if (!System.Runtime.CompilerServices.RuntimeHelpers.TryEnsureSufficientExecutionStack())
+        {
+            throw new JsonataException("U1001", ast.Position) { Detail = "Expression is nested too deeply" };
+        }
+
         var node = CompileCore(ast);
         node.Position = ast.Position;
         node.KeepArray = ast.KeepArray;

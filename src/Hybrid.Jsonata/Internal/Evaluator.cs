@@ -503,14 +503,8 @@ internal static class Evaluator
             {
                 result = ApplyInner(next as JFunction, evaluatedArgs, input, env);
             }
-            catch (JsonataException e)
+            catch (JsonataException e) when (FunctionCallNode.Decorate(e, call.Position, call.ProcName))
             {
-                if (e.Position < 0)
-                {
-                    e.Position = call.Position;
-                }
-
-                e.Token ??= call.ProcName;
                 throw;
             }
         }

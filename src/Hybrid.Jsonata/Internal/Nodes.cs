@@ -458,10 +458,8 @@ internal sealed class ConcatNode : Node
             var rs = rhs is null ? "" : Builtins.StringOf(rhs, false);
             return string.Concat(ls, rs);
         }
-        catch (JsonataException e)
+        catch (JsonataException e) when (FunctionCallNode.Decorate(e, Position, "&"))
         {
-            e.Position = Position;
-            e.Token = "&";
             throw;
         }
     }
@@ -732,20 +730,27 @@ internal sealed class FunctionCallNode : Node
             args[i + offset] = Arguments[i].Eval(input, env);
         }
 
+        // an exception filter (not catch and rethrow) decorates the error: rethrowing at every level of a deep
+        // recursion would pile exception-dispatch frames on a stack that is already nearly exhausted
         try
         {
             return Evaluator.Apply(proc as JFunction, args, input, env, proc);
         }
-        catch (JsonataException e)
+        catch (JsonataException e) when (Decorate(e, Position, ProcName))
         {
-            if (e.Position < 0)
-            {
-                e.Position = Position;
-            }
-
-            e.Token ??= ProcName;
             throw;
         }
+    }
+
+    internal static bool Decorate(JsonataException e, int position, string? token)
+    {
+        if (e.Position < 0)
+        {
+            e.Position = position;
+        }
+
+        e.Token ??= token;
+        return false;
     }
 }
 
