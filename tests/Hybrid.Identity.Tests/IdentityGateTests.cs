@@ -192,18 +192,62 @@ public sealed class IdentityGateTests
         Assert.Equal(IdentityErrors.TokenRevoked, outcome.AslError);
     }
 
-    private IdentityGate GateWith(IdentityGateOptions options)
+    [Fact]
+    public async Task AuthorizeAsync_WrongAudience_Returns401AndAuditsTokenInvalid()
     {
-        var validator = new TokenValidator(
-            new TokenValidationOptions
-            {
-                Authority = _oidc.Issuer,
-                Audiences = [OidcProviderFixture.JwtResource, OidcProviderFixture.ReferenceResource],
-                RequireHttpsMetadata = false,
-                Introspection = new IntrospectionOptions { ClientId = "hybrid-api", ClientSecret = "api-secret" },
-            },
-            _oidc.Http,
-            _time);
+        var gate = GateWith(new IdentityGateOptions(), o => o with { Audiences = ["https://billing.hybrid.test"] });
+
+        var outcome = await gate.AuthorizeAsync(await _oidc.TokenAsync(), Request(WorkflowAction.Start));
+
+        AssertRefused(outcome, 401, IdentityErrors.TokenInvalid, "the audience 'https://api.hybrid.test urn:ping:other-resource' is not accepted");
+    }
+
+    [Fact]
+    public async Task AuthorizeAsync_TamperedPayload_Returns401AndAuditsTokenInvalid()
+    {
+        var token = Forge.Tamper(await _oidc.TokenAsync("hybrid-reader", scope: "workflows:read"), p => p["groups"] = new System.Text.Json.Nodes.JsonArray("admins"));
+
+        var outcome = await _gate.AuthorizeAsync(token, Request(WorkflowAction.Start));
+
+        AssertRefused(outcome, 401, IdentityErrors.TokenInvalid, "the signature does not verify");
+    }
+
+    [Fact]
+    public async Task AuthorizeAsync_UnknownKidAfterRotation_IsAllowedAfterOneRefetchAndAudited()
+    {
+        Assert.True((await _gate.AuthorizeAsync(await _oidc.TokenAsync(), Request(WorkflowAction.Read))).IsAllowed);
+        await _oidc.RotateAsync();
+
+        var outcome = await _gate.AuthorizeAsync(await _oidc.TokenAsync(), Request(WorkflowAction.Start));
+
+        Assert.True(outcome.IsAllowed, outcome.Reason);
+        Assert.Equal(2, _audit.Entries.Count);
+        Assert.All(_audit.Entries, e => Assert.Equal(AuditDecision.Allow, e.Decision));
+        Assert.Equal("Start", _audit.Entries[1].Action);
+    }
+
+    [Fact]
+    public async Task AuthorizeAsync_RevokedJwtWithIntrospectionRequired_Returns401AndAuditsTokenRevoked()
+    {
+        var gate = GateWith(new IdentityGateOptions(), o => o with { RequireIntrospection = true });
+        var token = await _oidc.TokenAsync();
+        await _oidc.RevokeAsync(token);
+
+        var outcome = await gate.AuthorizeAsync(token, Request(WorkflowAction.Start));
+
+        AssertRefused(outcome, 401, IdentityErrors.TokenRevoked, "the authorization server reports the token is no longer active");
+    }
+
+    private IdentityGate GateWith(IdentityGateOptions options, Func<TokenValidationOptions, TokenValidationOptions>? change = null)
+    {
+        var tokenOptions = new TokenValidationOptions
+        {
+            Authority = _oidc.Issuer,
+            Audiences = [OidcProviderFixture.JwtResource, OidcProviderFixture.ReferenceResource],
+            RequireHttpsMetadata = false,
+            Introspection = new IntrospectionOptions { ClientId = "hybrid-api", ClientSecret = "api-secret" },
+        };
+        var validator = new TokenValidator(change is null ? tokenOptions : change(tokenOptions), _oidc.Http, _time);
         var policy = new AccessPolicyEvaluator(new AccessPolicyOptions
         {
             Rules = [new AccessRule { Name = "admins", Workflows = ["*"], Actions = [WorkflowAction.Start], Groups = ["admins"] }],
