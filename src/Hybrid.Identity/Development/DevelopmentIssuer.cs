@@ -58,29 +58,37 @@ public sealed class DevelopmentIssuer
         Directory.CreateDirectory(folder);
         var path = Path.Combine(folder, KeyFileName);
         var rsa = RSA.Create();
-        if (File.Exists(path))
-        {
-            rsa.ImportFromPem(File.ReadAllText(path));
-        }
-        else
+        if (!File.Exists(path))
         {
             rsa.KeySize = 2048;
-            var pem = rsa.ExportPkcs8PrivateKeyPem();
-            using (var stream = new FileStream(path, FileMode.CreateNew, FileAccess.Write))
-            using (var writer = new StreamWriter(stream))
+            try
             {
-                writer.Write(pem);
+                WriteOwnerOnly(path, rsa.ExportPkcs8PrivateKeyPem());
             }
-
-            if (!OperatingSystem.IsWindows())
+            catch (IOException) when (File.Exists(path))
             {
-                File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+                // Another process created the key first: use that one.
             }
         }
+
+        rsa.ImportFromPem(File.ReadAllText(path));
 
         var key = new RsaSecurityKey(rsa);
         key.KeyId = Base64UrlEncoder.Encode(key.ComputeJwkThumbprint());
         return new DevelopmentIssuer(key, time ?? TimeProvider.System);
+    }
+
+    private static void WriteOwnerOnly(string path, string pem)
+    {
+        var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
+        if (!OperatingSystem.IsWindows())
+        {
+            options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+        }
+
+        using var stream = new FileStream(path, options);
+        using var writer = new StreamWriter(stream);
+        writer.Write(pem);
     }
 
     /// <summary>Mints a signed <c>at+jwt</c> access token.</summary>

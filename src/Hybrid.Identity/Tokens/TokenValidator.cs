@@ -153,7 +153,7 @@ public sealed class TokenValidator : ITokenValidator
             return Invalid($"the token is {token.Length} characters long; at most {_options.MaxTokenLength} are accepted");
         }
 
-        return token.Count(c => c == '.') switch
+        return token.AsSpan().Count('.') switch
         {
             2 => await ValidateJwtAsync(token, cancellationToken).ConfigureAwait(false),
             4 => Invalid("encrypted tokens (JWE) are not accepted"),
