@@ -181,7 +181,7 @@ internal static class IntrinsicEvaluator
             throw Failure(call, "the step must not be 0");
         }
 
-        var count = end >= start == step > 0 ? ((Math.Abs((decimal)end - start) / Math.Abs(step)) + 1) : 0;
+        var count = (step > 0 ? end >= start : end <= start) ? ((Math.Abs((decimal)end - start) / Math.Abs(step)) + 1) : 0;
         if (count > MaxRangeItems)
         {
             throw Failure(call, $"the range would have {decimal.Truncate(count).ToString(CultureInfo.InvariantCulture)} items; at most {MaxRangeItems.ToString(CultureInfo.InvariantCulture)} are allowed");
@@ -275,10 +275,14 @@ internal static class IntrinsicEvaluator
         return merged;
     }
 
+    /// <summary>
+    /// A random integer in [start, end). Like AWS, non-integer bounds and seeds are rounded to the nearest integer (half
+    /// up, Java style); without a seed the value comes from the entropy port, with one from Java's generator.
+    /// </summary>
     private static JsonValue MathRandom(IntrinsicFunction call, in IntrinsicEnvironment env)
     {
-        var start = Int32(call, env, 0);
-        var end = Int32(call, env, 1);
+        var start = RoundHalfUp(call, env, 0);
+        var end = RoundHalfUp(call, env, 1);
         if (start >= end)
         {
             throw Failure(call, $"the start ({start.ToString(CultureInfo.InvariantCulture)}) must be less than the end ({end.ToString(CultureInfo.InvariantCulture)})");
@@ -286,9 +290,13 @@ internal static class IntrinsicEvaluator
 
         if (call.Arguments.Length == 3)
         {
-            var seed = Integer(call, env, 2);
-            var random = new JavaRandom(seed);
-            return JsonValue.Create((long)start + random.NextInt(end - start));
+            if (end - start > int.MaxValue)
+            {
+                throw Failure(call, "a seeded range must span at most 2147483647 values");
+            }
+
+            var random = new JavaRandom(RoundHalfUp(call, env, 2));
+            return JsonValue.Create(start + random.NextInt((int)(end - start)));
         }
 
         return JsonValue.Create(env.Context.Entropy.NextInt64(start, end));
@@ -379,14 +387,6 @@ internal static class IntrinsicEvaluator
     {
         var value = call.Arguments[index].Evaluate(env);
         return JsonNumbers.TryGetIntegral(value, out var number) ? number : throw TypeFailure(call, index, "an integer", value);
-    }
-
-    private static int Int32(IntrinsicFunction call, in IntrinsicEnvironment env, int index)
-    {
-        var value = Integer(call, env, index);
-        return value is >= int.MinValue and <= int.MaxValue
-            ? (int)value
-            : throw Failure(call, $"the {Ordinal(index)} argument is outside the range of a 32-bit integer");
     }
 
     private static string Ordinal(int index) => index < Ordinals.Length ? Ordinals[index] : $"#{(index + 1).ToString(CultureInfo.InvariantCulture)}";

@@ -24,7 +24,7 @@ public static class JsonPathErrors
         ArgumentNullException.ThrowIfNull(context);
         var resolved = path.ResolvedPrefixLength(context);
         var segments = path.Segments.Count;
-        return resolved < segments - 1
+        return resolved < segments - 1 && path.Segments[resolved] is PropertySegment
             ? $"Invalid path '{path.Text}' : Missing property in path {path.Normalized(resolved + 1)}"
             : $"Invalid path '{path.Text}' : No results for path: {path.Normalized(segments)}";
     }

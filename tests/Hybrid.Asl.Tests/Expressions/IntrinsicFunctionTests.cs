@@ -146,6 +146,8 @@ public sealed class IntrinsicFunctionTests
     [InlineData("States.ArrayRange(0, 0, 1)", "[0]")]
     [InlineData("States.ArrayRange(5, 1, -2)", "[5,3,1]")]
     [InlineData("States.ArrayRange(1, 0, 1)", "[]")]
+    [InlineData("States.ArrayRange(0, 0, -1)", "[0]")]
+    [InlineData("States.ArrayRange(0, 3, -1)", "[]")]
     [InlineData("States.ArrayRange($.n, 4, 1)", "[3,4]")]
     public void ArrayRange_BuildsTheRange(string text, string expected) => AssertJson(expected, Eval(text));
 
@@ -329,11 +331,20 @@ public sealed class IntrinsicFunctionTests
         }
     }
 
+    [Fact]
+    public void MathRandom_NonIntegerBounds_AreRoundedLikeAws()
+    {
+        var entropy = new FixedEntropy(Guid.Empty);
+        _ = Eval("States.MathRandom(1.5, 9.49)", entropy: entropy);
+        Assert.Equal((2, 9), Assert.Single(entropy.Calls));
+        Assert.Equal(Eval("States.MathRandom(0, 1000, 42)")!.GetValue<long>(), Eval("States.MathRandom(0.4, 999.5, 41.5)")!.GetValue<long>());
+    }
+
     [Theory]
     [InlineData("States.MathRandom(5, 5)")]
     [InlineData("States.MathRandom(10, 1)")]
     [InlineData("States.MathRandom('1', 5)")]
-    [InlineData("States.MathRandom(1.5, 5)")]
+    [InlineData("States.MathRandom(-2147483648, 2147483647, 1)")]
     [InlineData("States.MathRandom(1, 5, 'seed')")]
     [InlineData("States.MathRandom(1, 3000000000)")]
     public void MathRandom_BadArguments_Fail(string text) => Fails(text);

@@ -231,6 +231,14 @@ public sealed class JsonPathTests
         AssertJson(expected, Select(path, input));
     }
 
+    [Theory]
+    [InlineData("$.n[?(@ > 2)]", "[3,4]")]
+    [InlineData("$.n[?(@ == 2 || @ == 4)]", "[2,4]")]
+    [InlineData("$.s[?(@ == 'b')]", "[\"b\"]")]
+    [InlineData("$.s[?(@ in ['a','c'])]", "[\"a\",\"c\"]")]
+    public void TryEvaluate_FilterOnCurrentValue_ComparesTheItem(string path, string expected) =>
+        AssertJson(expected, Select(path, "{\"n\":[1,2,3,4],\"s\":[\"a\",\"b\",\"c\"]}"));
+
     [Fact]
     public void TryEvaluate_FilterWithVariableAndContext_ReadsThem()
     {
@@ -298,6 +306,13 @@ public sealed class JsonPathTests
     {
         var e = Assert.Throws<AslException>(() => JsonPath.Parse("$.a.b[0]").EvaluateField(Context("{}"), ErrorNames.Runtime));
         Assert.Equal("Invalid path '$.a.b[0]' : Missing property in path $['a']", e.Cause);
+    }
+
+    [Fact]
+    public void EvaluateField_MissingIntermediateIndex_UsesJaywayNoResultsText()
+    {
+        var e = Assert.Throws<AslException>(() => JsonPath.Parse("$.a[3].b").EvaluateField(Context("{\"a\":[1]}"), ErrorNames.Runtime));
+        Assert.Equal("Invalid path '$.a[3].b' : No results for path: $['a'][3]['b']", e.Cause);
     }
 
     [Fact]
