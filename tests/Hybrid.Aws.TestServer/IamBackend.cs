@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
@@ -228,7 +227,7 @@ public sealed class IamBackend
     private JsonObject ListRoleTags(JsonObject input)
     {
         var role = FindRole((string)input["RoleName"]!);
-        return Page(input, role.Tags, t => new JsonObject { ["Key"] = t.Key, ["Value"] = t.Value }, "Tags");
+        return Page(input, role.Tags, t => t.Key, t => new JsonObject { ["Key"] = t.Key, ["Value"] = t.Value }, "Tags");
     }
 
     private JsonObject TagRole(JsonObject input)
@@ -262,14 +261,14 @@ public sealed class IamBackend
     private JsonObject ListRoles(JsonObject input)
     {
         var prefix = (string?)input["PathPrefix"] ?? "/";
-        var roles = _roles.Values.Where(r => r.Path.StartsWith(prefix, StringComparison.Ordinal)).OrderBy(r => r.Name, StringComparer.OrdinalIgnoreCase).ToList();
-        return Page(input, roles, r => RoleJson(r, withTags: false), "Roles");
+        var roles = _roles.Values.Where(r => r.Path.StartsWith(prefix, StringComparison.Ordinal)).ToList();
+        return Page(input, roles, r => r.Name, r => RoleJson(r, withTags: false), "Roles");
     }
 
     private JsonObject ListRolePolicies(JsonObject input)
     {
         var role = FindRole((string)input["RoleName"]!);
-        return Page(input, role.InlinePolicies.Keys.ToList(), p => JsonValue.Create(p), "PolicyNames");
+        return Page(input, role.InlinePolicies.Keys.ToList(), p => p, p => JsonValue.Create(p), "PolicyNames");
     }
 
     private JsonObject CreateAccessKey(JsonObject input, string? callerUser)
@@ -311,7 +310,7 @@ public sealed class IamBackend
     private JsonObject ListAccessKeys(JsonObject input, string? callerUser)
     {
         var user = User(input, callerUser);
-        return Page(input, _keys.Where(k => k.UserName == user).ToList(), k => new JsonObject
+        return Page(input, _keys.Where(k => k.UserName == user).ToList(), k => k.AccessKeyId, k => new JsonObject
         {
             ["UserName"] = k.UserName,
             ["AccessKeyId"] = k.AccessKeyId,
@@ -389,30 +388,37 @@ public sealed class IamBackend
         return json;
     }
 
-    /// <summary>IAM paging: MaxItems (default 100) and an opaque Marker.</summary>
-    private static JsonObject Page<T>(JsonObject input, IReadOnlyList<T> items, Func<T, JsonNode> toJson, string listName)
+    /// <summary>
+    /// IAM paging: items in key order (case-insensitive, as IAM names are), MaxItems (default 100), and an opaque Marker
+    /// that names the last key returned, so deleting items between pages skips nothing.
+    /// </summary>
+    private static JsonObject Page<T>(JsonObject input, IReadOnlyList<T> items, Func<T, string> key, Func<T, JsonNode> toJson, string listName)
     {
         var max = (int?)input["MaxItems"] ?? 100;
-        var offset = 0;
+        IEnumerable<T> ordered = items.OrderBy(key, StringComparer.OrdinalIgnoreCase).ThenBy(key, StringComparer.Ordinal);
         if ((string?)input["Marker"] is { } marker)
         {
+            string after;
             try
             {
-                offset = int.Parse(Encoding.UTF8.GetString(Convert.FromBase64String(marker)), CultureInfo.InvariantCulture);
+                after = Encoding.UTF8.GetString(Convert.FromBase64String(marker));
             }
             catch (FormatException)
             {
                 throw new AwsErrorResponse("ValidationError", $"Invalid Marker: {marker}");
             }
+
+            ordered = ordered.Where(i => StringComparer.OrdinalIgnoreCase.Compare(key(i), after) > 0);
         }
 
-        var page = items.Skip(offset).Take(max).Select(i => (JsonNode?)toJson(i)).ToArray();
-        var truncated = offset + page.Length < items.Count;
+        var remaining = ordered.ToList();
+        var page = remaining.Take(max).ToList();
+        var truncated = remaining.Count > page.Count;
         return new JsonObject
         {
-            [listName] = new JsonArray(page),
+            [listName] = new JsonArray(page.Select(i => (JsonNode?)toJson(i)).ToArray()),
             ["IsTruncated"] = truncated,
-            ["Marker"] = truncated ? Convert.ToBase64String(Encoding.UTF8.GetBytes((offset + page.Length).ToString(CultureInfo.InvariantCulture))) : null,
+            ["Marker"] = truncated ? Convert.ToBase64String(Encoding.UTF8.GetBytes(key(page[^1]))) : null,
         };
     }
 
