@@ -366,6 +366,34 @@ public sealed class TokenValidatorTests
     }
 
     [Fact]
+    public async Task ValidateAsync_IntrospectionClientSecretWrong_ReturnsUnavailableNotRevoked()
+    {
+        var token = await _oidc.TokenAsync("hybrid-reader", OidcProviderFixture.ReferenceResource, "workflows:read");
+        var validator = Validator(o => o with { Introspection = new IntrospectionOptions { ClientId = "hybrid-api", ClientSecret = "wrong" } });
+
+        var outcome = await validator.ValidateAsync(token);
+
+        Assert.Equal(TokenFailureCategory.Unavailable, outcome.Failure?.Category);
+        Assert.Equal("introspection failed (HTTP 401)", outcome.Failure?.Reason);
+    }
+
+    [Fact]
+    public async Task ValidateAsync_IntrospectionEndpointUnreachable_ReturnsUnavailable()
+    {
+        var token = await _oidc.TokenAsync("hybrid-reader", OidcProviderFixture.ReferenceResource, "workflows:read");
+        var closed = Hybrid.Testing.FreePorts.Next();
+        var validator = Validator(o => o with
+        {
+            Introspection = new IntrospectionOptions { ClientId = "hybrid-api", ClientSecret = "api-secret", Endpoint = $"http://127.0.0.1:{closed}/as/introspect.oauth2" },
+        });
+
+        var outcome = await validator.ValidateAsync(token);
+
+        Assert.Equal(TokenFailureCategory.Unavailable, outcome.Failure?.Category);
+        Assert.Equal(503, outcome.Failure?.HttpStatusCode);
+    }
+
+    [Fact]
     public async Task ValidateAsync_DevelopmentTokenInDevelopment_IsAccepted()
     {
         var folder = Directory.CreateTempSubdirectory("hybrid-dev-identity-").FullName;
