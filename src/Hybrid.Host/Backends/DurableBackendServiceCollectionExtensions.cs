@@ -1,0 +1,60 @@
+using Microsoft.DurableTask;
+using Microsoft.DurableTask.Client;
+using Microsoft.DurableTask.Client.Grpc;
+using Microsoft.DurableTask.Worker;
+using Microsoft.DurableTask.Worker.Grpc;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace Hybrid.Host.Backends;
+
+/// <summary>Wires a host to an embedded durable backend.</summary>
+public static class DurableBackendServiceCollectionExtensions
+{
+    /// <summary>
+    /// Registers a <see cref="DurableBackend"/> that starts and stops with the host, a Durable Task worker running the
+    /// tasks <paramref name="registerTasks"/> adds, and a <see cref="DurableTaskClient"/>, all connected to the backend.
+    /// Also bounds the host's shutdown to <see cref="DurableBackendOptions.ShutdownTimeout"/>.
+    /// </summary>
+    /// <remarks>Call it once per host, and do not call <c>AddDurableTaskWorker</c> or <c>AddDurableTaskClient</c> yourself.</remarks>
+    /// <exception cref="ArgumentException">An option cannot work.</exception>
+    public static IServiceCollection AddHybridDurableBackend(
+        this IServiceCollection services, DurableBackendOptions options, Action<DurableTaskRegistry> registerTasks)
+    {
+        Check.NotNull(services);
+        Check.NotNull(options);
+        Check.NotNull(registerTasks);
+        options.Validate();
+
+        services.AddSingleton(options);
+        services.AddSingleton(sp => new DurableBackend(options, sp.GetService<ILoggerFactory>()));
+
+        // Hosted services start in registration order and stop in reverse: the backend before and after the worker.
+        services.AddHostedService<DurableBackendHostedService>();
+        services.Configure<HostOptions>(host => host.ShutdownTimeout = options.ShutdownTimeout);
+
+        services.AddDurableTaskWorker(worker =>
+        {
+            worker.AddTasks(registerTasks);
+            worker.Configure(o =>
+            {
+                o.Concurrency.MaximumConcurrentOrchestrationWorkItems = options.MaxConcurrentOrchestrations;
+                o.Concurrency.MaximumConcurrentActivityWorkItems = options.MaxConcurrentActivities;
+            });
+            worker.UseGrpc();
+            services.AddOptions<GrpcDurableTaskWorkerOptions>(worker.Name)
+                .Configure<DurableBackend>((o, backend) => o.CallInvoker = backend.CallInvoker);
+        });
+
+        services.AddDurableTaskClient(client =>
+        {
+            client.UseGrpc();
+            client.RegisterDirectly();
+            services.AddOptions<GrpcDurableTaskClientOptions>(client.Name)
+                .Configure<DurableBackend>((o, backend) => o.CallInvoker = backend.CallInvoker);
+        });
+
+        return services;
+    }
+}

@@ -1,0 +1,21 @@
+using Microsoft.Extensions.Logging;
+
+namespace Hybrid.Host.Backends;
+
+/// <summary>Every log message of the local host's durable backends, source-generated, with stable event ids (8100-8199).</summary>
+internal static partial class Logs
+{
+    [LoggerMessage(EventId = 8100, Level = LogLevel.Information,
+        Message = "Durable backend {Backend} (task hub {TaskHub}, worker {WorkerId}) listening on {Address}, started in {ElapsedMs} ms")]
+    public static partial void BackendStarted(ILogger logger, DurableBackendKind backend, string taskHub, string workerId, Uri address, long elapsedMs);
+
+    [LoggerMessage(EventId = 8101, Level = LogLevel.Information, Message = "Durable backend {Backend} stopped in {ElapsedMs} ms")]
+    public static partial void BackendStopped(ILogger logger, DurableBackendKind backend, long elapsedMs);
+
+    [LoggerMessage(EventId = 8102, Level = LogLevel.Warning,
+        Message = "Durable backend {Backend} did not stop within {TimeoutMs} ms; work still in flight is abandoned and will run again")]
+    public static partial void StopTimedOut(ILogger logger, DurableBackendKind backend, double timeoutMs);
+
+    [LoggerMessage(EventId = 8103, Level = LogLevel.Warning, Message = "Durable backend {Backend} failed while stopping")]
+    public static partial void StopFailed(ILogger logger, Exception exception, DurableBackendKind backend);
+}

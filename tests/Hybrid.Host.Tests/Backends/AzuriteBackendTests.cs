@@ -1,0 +1,46 @@
+using Hybrid.Host.Backends;
+using Hybrid.Testing;
+
+namespace Hybrid.Host.Tests.Backends;
+
+/// <summary>The durable behaviours on Azure Storage (Azurite), each test with a host and a task hub of its own.</summary>
+[Collection(AzuriteCollection.Name)]
+public sealed class AzuriteBackendTests(AzuriteFixture azurite)
+{
+    private DurableBackendOptions Options(string purpose) => new()
+    {
+        Backend = DurableBackendKind.AzureStorage,
+        ConnectionString = azurite.ConnectionString,
+        TaskHub = AzuriteCollection.NewTaskHub(purpose),
+        WorkerId = "tests",
+    };
+
+    [Fact]
+    public async Task Sequence_FiveActivities_RunInOrder()
+    {
+        await using var harness = await BackendHarness.StartAsync(Options("seq"));
+        await BackendScenarios.FiveActivitySequenceAsync(harness);
+    }
+
+    [Fact]
+    public async Task Timer_Durable_FiresAndResumes()
+    {
+        await using var harness = await BackendHarness.StartAsync(Options("timer"));
+        await BackendScenarios.DurableTimerAsync(harness);
+    }
+
+    /// <summary>Hangs forever without <see cref="SubOrchestrationTagsDecorator"/> and <see cref="SubOrchestrationCreatedEventDecorator"/>.</summary>
+    [Fact]
+    public async Task SubOrchestration_WithTags_CompletesParentAndChild()
+    {
+        await using var harness = await BackendHarness.StartAsync(Options("sub"));
+        await BackendScenarios.SubOrchestrationAsync(harness);
+    }
+
+    [Fact]
+    public async Task FanOut_FiftySubOrchestrations_AllComplete()
+    {
+        await using var harness = await BackendHarness.StartAsync(Options("fan"));
+        await BackendScenarios.FanOutAsync(harness, 50);
+    }
+}

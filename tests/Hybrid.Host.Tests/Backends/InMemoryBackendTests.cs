@@ -1,0 +1,65 @@
+using Hybrid.Host.Backends;
+
+namespace Hybrid.Host.Tests.Backends;
+
+/// <summary>The durable behaviours on the in-memory backend, each test with a host of its own.</summary>
+public sealed class InMemoryBackendTests
+{
+    private static readonly DurableBackendOptions Options = new() { Backend = DurableBackendKind.InMemory };
+
+    [Fact]
+    public async Task Sequence_FiveActivities_RunInOrder()
+    {
+        await using var harness = await BackendHarness.StartAsync(Options);
+        await BackendScenarios.FiveActivitySequenceAsync(harness);
+    }
+
+    [Fact]
+    public async Task Timer_Durable_FiresAndResumes()
+    {
+        await using var harness = await BackendHarness.StartAsync(Options);
+        await BackendScenarios.DurableTimerAsync(harness);
+    }
+
+    [Fact]
+    public async Task SubOrchestration_WithTags_CompletesParentAndChild()
+    {
+        await using var harness = await BackendHarness.StartAsync(Options);
+        await BackendScenarios.SubOrchestrationAsync(harness);
+    }
+
+    [Fact]
+    public async Task FanOut_FiftySubOrchestrations_AllComplete()
+    {
+        await using var harness = await BackendHarness.StartAsync(Options);
+        await BackendScenarios.FanOutAsync(harness, 50);
+    }
+
+    [Fact]
+    public async Task ContinueAsNew_FourTimes_RunsFiveGenerations()
+    {
+        await using var harness = await BackendHarness.StartAsync(Options);
+        await BackendScenarios.ContinueAsNewAsync(harness);
+    }
+
+    [Fact]
+    public async Task Terminate_WaitingOrchestration_EndsTerminated()
+    {
+        await using var harness = await BackendHarness.StartAsync(Options);
+        await BackendScenarios.TerminateAsync(harness);
+    }
+
+    [Fact]
+    public async Task RaiseEvent_WaitingOrchestration_CompletesWithPayload()
+    {
+        await using var harness = await BackendHarness.StartAsync(Options);
+        await BackendScenarios.RaiseEventAsync(harness);
+    }
+
+    [Fact]
+    public async Task Query_ByPrefixAndStatus_ListsMatchingInstances()
+    {
+        await using var harness = await BackendHarness.StartAsync(Options);
+        await BackendScenarios.QueryAsync(harness);
+    }
+}
