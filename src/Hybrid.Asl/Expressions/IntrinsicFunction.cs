@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Json.Nodes;
-using Hybrid.Asl.Json;
 
 namespace Hybrid.Asl.Expressions;
 
@@ -402,31 +401,14 @@ internal sealed class IntrinsicParser(string text)
     private LiteralArgument ParseNumber()
     {
         var start = _pos;
-        if (Peek() == '-')
+        var end = PathParser.ScanNumber(text, _pos);
+        var token = text[start..end];
+        if (PathParser.ParseNumber(token) is { } number)
         {
-            _pos++;
+            _pos = end;
+            return new LiteralArgument(number, null);
         }
 
-        while (_pos < text.Length && (char.IsAsciiDigit(text[_pos]) || text[_pos] is '.' or 'e' or 'E'
-                   || (text[_pos] is '+' or '-' && text[_pos - 1] is 'e' or 'E')))
-        {
-            _pos++;
-        }
-
-        var token = text[start.._pos];
-        try
-        {
-            if (AslJson.Parse(token) is JsonValue number && JsonNumbers.IsNumber(number))
-            {
-                return new LiteralArgument(number, null);
-            }
-        }
-        catch (System.Text.Json.JsonException)
-        {
-            // Reported below.
-        }
-
-        _pos = start;
         throw Error($"'{token}' is not a number");
     }
 

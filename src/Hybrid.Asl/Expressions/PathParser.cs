@@ -554,27 +554,38 @@ internal sealed class PathParser
     private JsonNode ReadNumber()
     {
         var start = _pos;
-        if (Peek() == '-')
+        _pos = ScanNumber(_text, _pos);
+        return ParseNumber(_text[start.._pos]) ?? throw Error($"'{_text[start.._pos]}' is not a number");
+    }
+
+    /// <summary>The end of the number-like token (sign, digits, '.', exponent) that starts at <paramref name="start"/>.</summary>
+    internal static int ScanNumber(string text, int start)
+    {
+        var pos = start;
+        if (pos < text.Length && text[pos] == '-')
         {
-            _pos++;
+            pos++;
         }
 
-        while (_pos < _text.Length && (char.IsAsciiDigit(_text[_pos]) || _text[_pos] is '.' or 'e' or 'E'
-                   || (_text[_pos] is '+' or '-' && _text[_pos - 1] is 'e' or 'E')))
+        while (pos < text.Length && (char.IsAsciiDigit(text[pos]) || text[pos] is '.' or 'e' or 'E'
+                   || (text[pos] is '+' or '-' && text[pos - 1] is 'e' or 'E')))
         {
-            _pos++;
+            pos++;
         }
 
-        var token = _text[start.._pos];
+        return pos;
+    }
+
+    /// <summary>The token as a JSON number node (its text kept), or null when it is not a JSON number.</summary>
+    internal static JsonNode? ParseNumber(string token)
+    {
         try
         {
-            return AslJson.Parse(token) is JsonValue number && JsonNumbers.IsNumber(number)
-                ? number
-                : throw Error($"'{token}' is not a number");
+            return token.Length > 0 && AslJson.Parse(token) is JsonValue number && JsonNumbers.IsNumber(number) ? number : null;
         }
         catch (System.Text.Json.JsonException)
         {
-            throw Error($"'{token}' is not a number");
+            return null;
         }
     }
 

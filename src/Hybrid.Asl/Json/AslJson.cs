@@ -231,8 +231,6 @@ public static class AslJson
         return false;
     }
 
-    internal static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
-
     /// <summary>
     /// System.Text.Json's encoders always escape characters outside the Basic Multilingual Plane (<c>\uD83D\uDE00</c>);
     /// AWS writes them as they are. Turns each escaped surrogate pair back into the character.

@@ -27,25 +27,7 @@ public static class JsonNumbers
             return e.ValueKind == JsonValueKind.Number && e.TryGetInt64(out value);
         }
 
-        if (v.TryGetValue(out long l))
-        {
-            value = l;
-            return true;
-        }
-
-        if (v.TryGetValue(out int i))
-        {
-            value = i;
-            return true;
-        }
-
-        if (TryGetDecimal(node, out var m) && m == decimal.Truncate(m) && m >= long.MinValue && m <= long.MaxValue)
-        {
-            value = (long)m;
-            return true;
-        }
-
-        return false;
+        return v.TryGetValue(out value) || TryGetIntegral(node, out value);
     }
 
     /// <summary>
@@ -53,11 +35,6 @@ public static class JsonNumbers
     /// </summary>
     public static bool TryGetIntegral(JsonNode? node, out long value)
     {
-        if (TryGetInt64(node, out value))
-        {
-            return true;
-        }
-
         if (TryGetDecimal(node, out var m) && m == decimal.Truncate(m) && m >= long.MinValue && m <= long.MaxValue)
         {
             value = (long)m;
