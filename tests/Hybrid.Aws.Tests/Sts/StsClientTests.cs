@@ -150,6 +150,16 @@ public sealed class StsClientTests(AwsServerFixture fixture) : AwsServerTest(fix
     }
 
     [Fact]
+    public async Task AssumeRole_NothingListening_RetriesTransportFailureThenThrows()
+    {
+        var sts = Clients(Options() with { StsEndpoint = new Uri($"http://127.0.0.1:{Hybrid.Testing.FreePorts.Next()}/") }).Sts;
+
+        await Assert.ThrowsAsync<HttpRequestException>(() => sts.AssumeRoleAsync(new AssumeRoleRequest($"arn:aws:iam::{AwsTestServer.AccountId}:role/x", "s1")));
+
+        Assert.Equal(3, Delays.Count);
+    }
+
+    [Fact]
     public async Task AssumeRoleWithWebIdentity_Cancelled_ThrowsOperationCanceled()
     {
         using var cts = new CancellationTokenSource();
