@@ -58,7 +58,7 @@ public sealed class Interpreter
         }
         else
         {
-            var scope = new Scope(execution, new Dictionary<string, JsonNode?>(StringComparer.Ordinal), deadline);
+            var scope = new Scope(execution, new Dictionary<string, JsonNode?>(StringComparer.Ordinal), deadline) { CheckedPayload = execution.Input };
             try
             {
                 outcome = await RunMachineAsync(_root, execution.Input, scope, cancellationToken);
@@ -279,7 +279,10 @@ public sealed class Interpreter
         }
 
         var output = Finish(pass, ApplyResultPath(input, result, pass.ResultPath), scope);
-        Assign(pass.Assign, (context ?? Context(effective, scope, pass, 0)).WithInput(result), scope);
+        if (pass.Assign is not null)
+        {
+            Assign(pass.Assign, (context ?? Context(effective, scope, pass, 0)).WithInput(result), scope);
+        }
         return new StepResult(output, pass.Next);
     }
 
@@ -579,7 +582,7 @@ public sealed class Interpreter
             OptionalPathKind.Null => new JsonObject(),
             _ => state.OutputPath.Path!.EvaluateField(Context(output, scope, state, 0), ErrorNames.Runtime),
         };
-        CheckPayload(result, state.Name);
+        CheckPayload(result, state.Name, scope);
         return result;
     }
 
@@ -590,8 +593,17 @@ public sealed class Interpreter
         _ => ResultPaths.Apply(resultPath.Path!, input, result),
     };
 
-    private void CheckPayload(JsonNode? payload, string stateName)
+    /// <summary>
+    /// Enforces the payload limit. A state output that is (part of) the payload already checked — a Pass, Choice or
+    /// Wait that passes its input on — is not measured again, so such transitions stay allocation-free.
+    /// </summary>
+    private void CheckPayload(JsonNode? payload, string stateName, Scope? scope = null)
     {
+        if (scope is not null && IsWithin(payload, scope.CheckedPayload))
+        {
+            return;
+        }
+
         if (payload is JsonObject or JsonArray || payload is JsonValue { } v && v.GetValueKind() == System.Text.Json.JsonValueKind.String)
         {
             if (AslJson.Utf8Size(payload) > _options.MaxPayloadBytes)
@@ -599,6 +611,29 @@ public sealed class Interpreter
                 throw new AslException(ErrorNames.DataLimitExceeded, $"The state/task '{stateName}' returned a result with a size exceeding the maximum number of bytes service limit.");
             }
         }
+
+        if (scope is not null)
+        {
+            scope.CheckedPayload = payload;
+        }
+    }
+
+    private static bool IsWithin(JsonNode? node, JsonNode? root)
+    {
+        if (root is null)
+        {
+            return false;
+        }
+
+        for (var current = node; current is not null; current = current.Parent)
+        {
+            if (ReferenceEquals(current, root))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     /// <summary>
@@ -649,7 +684,11 @@ public sealed class Interpreter
 
     private readonly record struct StepResult(JsonNode? Output, string? Next);
 
-    private sealed record Scope(ExecutionInfo Execution, Dictionary<string, JsonNode?> Variables, DateTimeOffset? Deadline);
+    private sealed record Scope(ExecutionInfo Execution, Dictionary<string, JsonNode?> Variables, DateTimeOffset? Deadline)
+    {
+        /// <summary>The last payload measured against the size limit (a machine's input counts as measured).</summary>
+        public JsonNode? CheckedPayload { get; set; }
+    }
 
     private sealed class ExecutionTimedOutException : Exception
     {

@@ -62,6 +62,7 @@ public sealed class DirectRunner
         _handlers = handlers ?? new TaskHandlerRegistry();
     }
 
+    /// <summary>Runs one execution. <paramref name="input"/> is the execution input; <paramref name="execution"/> names it.</summary>
     public async Task<ExecutionResult> RunAsync(
         StateMachine machine,
         JsonNode? input,
@@ -74,7 +75,7 @@ public sealed class DirectRunner
         options ??= new DirectRunOptions();
         var time = options.TimeProvider ?? TimeProvider.System;
         var start = execution?.StartTime ?? time.GetUtcNow();
-        execution ??= ExecutionInfo.Local("StateMachine", "execution", start, input);
+        execution = execution is null ? ExecutionInfo.Local("StateMachine", "execution", start, input) : execution with { Input = input };
         var entropy = options.Entropy ?? new SeededEntropy((ulong)start.UtcTicks);
         var port = new DirectPort(this, options, time, start, entropy);
         var interpreter = new Interpreter(machine, port, history, options.Interpreter);
