@@ -164,6 +164,19 @@ public sealed class PayloadTemplateTests
     }
 
     [Fact]
+    public void Evaluate_FromManyThreads_GivesTheSameResult()
+    {
+        var template = Compile("""{"fixed": {"a": [1, {"b": 2}], "c": "d"}, "v.$": "$.v", "f.$": "States.Format('{}', $.v)"}""");
+        var outputs = new string[64];
+        Parallel.For(0, outputs.Length, i =>
+            outputs[i] = AslJson.ToJsonString(template.Evaluate(Context($"{{\"v\":{i}}}"), ErrorNames.Runtime)));
+        for (var i = 0; i < outputs.Length; i++)
+        {
+            Assert.Equal($"{{\"fixed\":{{\"a\":[1,{{\"b\":2}}],\"c\":\"d\"}},\"v\":{i},\"f\":\"{i}\"}}", outputs[i]);
+        }
+    }
+
+    [Fact]
     public void Evaluate_KeyThatIsOnlyDotDollar_IsLiteral() =>
         AssertJson("""{".$":"$.a"}""", Compile("""{".$":"$.a"}""").Evaluate(Context("{}"), ErrorNames.Runtime));
 
