@@ -177,10 +177,12 @@ public sealed class DurableBackend : IAsyncDisposable, IDisposable
             using var bound = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             bound.CancelAfter(Options.ShutdownTimeout);
             Volatile.Write(ref _callInvoker, null);
+            var channel = Interlocked.Exchange(ref _channel, null);
+            _address = null;
 
             // Closing the channel first ends the calls still open through it (a client's wait, the worker's stream if it
             // is still connected), so that Kestrel's graceful stop does not wait for them.
-            _channel?.Dispose();
+            channel?.Dispose();
             try
             {
                 await _sidecar!.StopAsync(bound.Token).ConfigureAwait(false);
@@ -208,11 +210,8 @@ public sealed class DurableBackend : IAsyncDisposable, IDisposable
         }
     }
 
-    public async ValueTask DisposeAsync()
-    {
-        await StopAsync().ConfigureAwait(false);
-        _lifecycle.Dispose();
-    }
+    /// <summary>Stops (see <see cref="StopAsync"/>). Stopping or disposing again does nothing.</summary>
+    public async ValueTask DisposeAsync() => await StopAsync().ConfigureAwait(false);
 
     /// <summary>Stops (bounded, blocking) if still running. Prefer <see cref="DisposeAsync"/>.</summary>
     public void Dispose() => DisposeAsync().AsTask().GetAwaiter().GetResult();

@@ -10,5 +10,10 @@ internal sealed class DurableBackendHostedService(DurableBackend backend) : IHos
 {
     public Task StartAsync(CancellationToken cancellationToken) => backend.StartAsync(cancellationToken);
 
-    public Task StopAsync(CancellationToken cancellationToken) => backend.StopAsync(cancellationToken);
+    /// <summary>
+    /// Stops the backend within its own <see cref="DurableBackendOptions.ShutdownTimeout"/>, not the host's token: the
+    /// worker, which stops first, may have used the host's whole budget waiting for its work in flight, and the backend
+    /// still deserves its turn to release Azure Storage's partition leases.
+    /// </summary>
+    public Task StopAsync(CancellationToken cancellationToken) => backend.StopAsync(CancellationToken.None);
 }

@@ -40,8 +40,9 @@ public sealed partial record DurableBackendOptions
     public int MaxConcurrentActivities { get; init; } = 100;
 
     /// <summary>
-    /// How long stopping may take. In-flight work that does not finish in time is abandoned and runs again later (it is
-    /// durable). Without a bound the sidecar waits up to 60 minutes for it.
+    /// How long each stage of stopping may take: the worker's work in flight, then the backend (so a host stops within
+    /// about twice this). Work that does not finish in time is abandoned and, being durable, runs again on the next
+    /// start. Without a bound the sidecar waits up to 60 minutes for it.
     /// </summary>
     public TimeSpan ShutdownTimeout { get; init; } = TimeSpan.FromSeconds(10);
 

@@ -15,7 +15,8 @@ public static class DurableBackendServiceCollectionExtensions
     /// <summary>
     /// Registers a <see cref="DurableBackend"/> that starts and stops with the host, a Durable Task worker running the
     /// tasks <paramref name="registerTasks"/> adds, and a <see cref="DurableTaskClient"/>, all connected to the backend.
-    /// Also bounds the host's shutdown to <see cref="DurableBackendOptions.ShutdownTimeout"/>.
+    /// Also bounds the host's shutdown: the worker gets <see cref="DurableBackendOptions.ShutdownTimeout"/> to finish its
+    /// work in flight, then the backend gets as long again to stop.
     /// </summary>
     /// <remarks>Call it once per host, and do not call <c>AddDurableTaskWorker</c> or <c>AddDurableTaskClient</c> yourself.</remarks>
     /// <exception cref="ArgumentException">An option cannot work.</exception>

@@ -57,8 +57,11 @@ internal abstract class OrchestrationServiceDecorator :
             return _stopped ?? Task.CompletedTask;
         }
 
-        return _stopped = Inner.StopAsync(isForced);
+        return _stopped = StopCoreAsync(isForced);
     }
+
+    /// <summary>Stops the wrapped backend; called at most once, after a start.</summary>
+    protected virtual Task StopCoreAsync(bool isForced) => Inner.StopAsync(isForced);
 
     public virtual Task CreateAsync() => Inner.CreateAsync();
 

@@ -1,0 +1,228 @@
+using DurableTask.Core;
+using DurableTask.Core.History;
+using Google.Protobuf.Collections;
+using Hybrid.Host.Backends;
+using Microsoft.DurableTask.Testing.Sidecar;
+using Microsoft.DurableTask.Testing.Sidecar.Dispatcher;
+
+namespace Hybrid.Host.Tests.Backends;
+
+public sealed class DecoratorTests
+{
+    private static readonly OrchestrationInstance Parent = new() { InstanceId = "parent", ExecutionId = "e1" };
+
+    [Fact]
+    public async Task TagsDecorator_SubOrchestrationStartWithMapField_PassesDictionaryWithSameTags()
+    {
+        var inner = new RecordingService();
+        var decorator = new SubOrchestrationTagsDecorator(inner);
+        var tags = new MapField<string, string> { ["origin"] = "parent", ["tenant"] = "t1" };
+        var start = new TaskMessage
+        {
+            Event = new ExecutionStartedEvent(-1, "21") { Name = "Child", Tags = tags, OrchestrationInstance = new() { InstanceId = "child" } },
+            OrchestrationInstance = new OrchestrationInstance { InstanceId = "child" },
+        };
+
+        await CompleteAsync(decorator, NewState(), orchestratorMessages: [start]);
+
+        var passed = Assert.IsType<ExecutionStartedEvent>(Assert.Single(inner.CompletedOrchestratorMessages!).Event);
+        var dictionary = Assert.IsType<Dictionary<string, string>>(passed.Tags);
+        Assert.Equal(tags.OrderBy(t => t.Key), dictionary.OrderBy(t => t.Key));
+    }
+
+    [Fact]
+    public async Task TagsDecorator_PlainDictionaryOrNoTags_LeavesThemAlone()
+    {
+        var inner = new RecordingService();
+        var decorator = new SubOrchestrationTagsDecorator(inner);
+        var tags = new Dictionary<string, string> { ["a"] = "b" };
+        var withTags = new ExecutionStartedEvent(-1, null) { Tags = tags };
+        var withoutTags = new ExecutionStartedEvent(-1, null) { Tags = null };
+
+        await CompleteAsync(
+            decorator,
+            NewState(),
+            orchestratorMessages: [new TaskMessage { Event = withTags }, new TaskMessage { Event = withoutTags }]);
+
+        Assert.Same(tags, withTags.Tags);
+        Assert.Null(withoutTags.Tags);
+    }
+
+    [Fact]
+    public async Task TagsDecorator_NewHistoryEventsAndStatusWithMapField_ConvertsThem()
+    {
+        var inner = new RecordingService();
+        var decorator = new SubOrchestrationTagsDecorator(inner);
+        var state = NewState();
+        var scheduled = new TaskScheduledEvent(3, "Activity") { Tags = new MapField<string, string> { ["k"] = "v" } };
+        state.AddEvent(scheduled);
+        var status = new OrchestrationState { Tags = new MapField<string, string> { ["s"] = "t" } };
+
+        await CompleteAsync(decorator, state, status: status);
+
+        Assert.Equal("v", Assert.IsType<Dictionary<string, string>>(scheduled.Tags)["k"]);
+        Assert.Equal("t", Assert.IsType<Dictionary<string, string>>(inner.CompletedStatus!.Tags)["s"]);
+    }
+
+    [Fact]
+    public async Task TagsDecorator_CreateWithMapField_PassesDictionary()
+    {
+        var inner = new RecordingService();
+        var decorator = new SubOrchestrationTagsDecorator(inner);
+
+        await decorator.CreateTaskOrchestrationAsync(new TaskMessage
+        {
+            Event = new ExecutionStartedEvent(-1, null) { Tags = new MapField<string, string> { ["k"] = "v" } },
+        });
+
+        var started = Assert.IsType<ExecutionStartedEvent>(inner.Created!.Event);
+        Assert.IsType<Dictionary<string, string>>(started.Tags);
+    }
+
+    [Fact]
+    public async Task CreatedEventDecorator_SidecarSubclassInHistory_SwapsPlainEventEverywhere()
+    {
+        var inner = new RecordingService();
+        var decorator = new SubOrchestrationCreatedEventDecorator(inner);
+        var state = NewState();
+        var sidecarEvent = new GrpcSubOrchestrationInstanceCreatedEvent(0)
+        {
+            Name = "Child",
+            Version = "v2",
+            InstanceId = "parent-child",
+            Input = "21",
+            Tags = new Dictionary<string, string> { ["origin"] = "parent" },
+            ParentTraceContext = new("00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01", null),
+        };
+        state.AddEvent(sidecarEvent);
+
+        await CompleteAsync(decorator, state);
+
+        var saved = inner.CompletedState!;
+        var inEvents = Assert.Single(saved.Events.OfType<SubOrchestrationInstanceCreatedEvent>());
+        var inNewEvents = Assert.Single(saved.NewEvents.OfType<SubOrchestrationInstanceCreatedEvent>());
+        Assert.Equal(typeof(SubOrchestrationInstanceCreatedEvent), inEvents.GetType());
+        Assert.Same(inEvents, inNewEvents);
+        Assert.Equal(EventType.SubOrchestrationInstanceCreated, inEvents.EventType);
+        Assert.Equal(
+            (0, "Child", "v2", "parent-child", "21", sidecarEvent.Timestamp),
+            (inEvents.EventId, inEvents.Name, inEvents.Version, inEvents.InstanceId, inEvents.Input, inEvents.Timestamp));
+        Assert.Same(sidecarEvent.Tags, inEvents.Tags);
+        Assert.Equal(saved.Events.Count, saved.Events.Distinct().Count());
+    }
+
+    [Fact]
+    public void CreatedEventDecorator_PlainEvent_IsKept()
+    {
+        var plain = new SubOrchestrationInstanceCreatedEvent(4) { Name = "Child" };
+
+        Assert.Same(plain, SubOrchestrationCreatedEventDecorator.ToPlain(plain));
+    }
+
+    [Fact]
+    public void ConcurrencyLimits_InMemoryBackend_ReportsConfiguredLimits()
+    {
+        var inMemory = new InMemoryOrchestrationService();
+        var decorator = new ConcurrencyLimitsDecorator(inMemory, maxOrchestrations: 100, maxActivities: 80);
+
+        Assert.Equal(Environment.ProcessorCount, inMemory.MaxConcurrentTaskActivityWorkItems);
+        Assert.Equal(100, decorator.MaxConcurrentTaskOrchestrationWorkItems);
+        Assert.Equal(80, decorator.MaxConcurrentTaskActivityWorkItems);
+        Assert.Equal(inMemory.TaskOrchestrationDispatcherCount, decorator.TaskOrchestrationDispatcherCount);
+    }
+
+    [Fact]
+    public void ConcurrencyLimits_ZeroLimit_Throws()
+    {
+        Assert.Throws<ArgumentOutOfRangeException>(() => new ConcurrencyLimitsDecorator(new InMemoryOrchestrationService(), 0, 1));
+    }
+
+    [Fact]
+    public async Task CompletionPolling_InstanceCompletesAfterTwoReads_ReturnsCompletedState()
+    {
+        var inner = new RecordingService();
+        inner.Script(null, OrchestrationStatus.Running, OrchestrationStatus.Completed);
+        var decorator = new CompletionPollingDecorator(inner, TimeSpan.FromSeconds(2));
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+
+        var state = await decorator.WaitForOrchestrationAsync("i1", null!, Timeout.InfiniteTimeSpan, cts.Token);
+
+        Assert.Equal(OrchestrationStatus.Completed, state.OrchestrationStatus);
+        Assert.Equal(3, inner.StateReads);
+    }
+
+    [Fact]
+    public async Task CompletionPolling_NeverCompletes_ReturnsNullAtTimeout()
+    {
+        var inner = new RecordingService();
+        inner.Script(OrchestrationStatus.Running);
+        var decorator = new CompletionPollingDecorator(inner, TimeSpan.FromSeconds(2));
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+
+        var state = await decorator.WaitForOrchestrationAsync("i1", null!, TimeSpan.FromMilliseconds(200), cts.Token);
+
+        Assert.Null(state);
+        Assert.True(inner.StateReads >= 2, $"Only {inner.StateReads} read(s) before the timeout.");
+    }
+
+    [Theory]
+    [InlineData(OrchestrationStatus.Completed, true)]
+    [InlineData(OrchestrationStatus.Failed, true)]
+    [InlineData(OrchestrationStatus.Terminated, true)]
+    [InlineData(OrchestrationStatus.Canceled, true)]
+    [InlineData(OrchestrationStatus.Running, false)]
+    [InlineData(OrchestrationStatus.Pending, false)]
+    [InlineData(OrchestrationStatus.Suspended, false)]
+    [InlineData(OrchestrationStatus.ContinuedAsNew, false)]
+    public void CompletionPolling_Status_IsFinishedLikeAzureStorage(OrchestrationStatus status, bool finished)
+    {
+        Assert.Equal(finished, CompletionPollingDecorator.IsFinished(status));
+    }
+
+    [Fact]
+    public async Task Stop_BeforeStart_DoesNotReachBackend()
+    {
+        var inner = new RecordingService();
+        var decorator = new ConcurrencyLimitsDecorator(inner, 1, 1);
+
+        await decorator.StopAsync(isForced: true);
+
+        Assert.Equal(0, inner.Stops);
+    }
+
+    [Fact]
+    public async Task Stop_Twice_ReachesBackendOnce()
+    {
+        var inner = new RecordingService();
+        var decorator = new ConcurrencyLimitsDecorator(inner, 1, 1);
+        await decorator.StartAsync();
+
+        await decorator.StopAsync(isForced: true);
+        await decorator.StopAsync();
+
+        Assert.Equal(1, inner.Stops);
+        Assert.False(decorator.IsStarted);
+    }
+
+    private static OrchestrationRuntimeState NewState()
+    {
+        var state = new OrchestrationRuntimeState();
+        state.AddEvent(new OrchestratorStartedEvent(-1));
+        state.AddEvent(new ExecutionStartedEvent(-1, "21") { Name = "Parent", OrchestrationInstance = Parent });
+        return state;
+    }
+
+    private static Task CompleteAsync(
+        OrchestrationServiceDecorator decorator,
+        OrchestrationRuntimeState state,
+        List<TaskMessage>? orchestratorMessages = null,
+        OrchestrationState? status = null) =>
+        decorator.CompleteTaskOrchestrationWorkItemAsync(
+            new TaskOrchestrationWorkItem { InstanceId = Parent.InstanceId, OrchestrationRuntimeState = state },
+            state,
+            [],
+            orchestratorMessages ?? [],
+            [],
+            null!,
+            status ?? new OrchestrationState());
+}
