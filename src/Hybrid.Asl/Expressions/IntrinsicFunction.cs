@@ -164,7 +164,7 @@ internal sealed class PathArgument(JsonPath path) : IntrinsicArgument
 
         throw new Errors.AslException(
             environment.MissingPathError,
-            JsonPathErrors.FieldNotFound(Path.Text, environment.FieldName, Path.RootValue(null, environment.Context)));
+            JsonPathErrors.FieldNotFound(Path.Text, environment.FieldName, environment.Context.Input));
     }
 }
 

@@ -120,7 +120,8 @@ public sealed class JsonPath
 
     /// <summary>
     /// Evaluates the path; a missing definite path raises <paramref name="errorName"/> with AWS's cause for a payload
-    /// template field: "The JSONPath '...' specified for the field '...' could not be found in the input '...'".
+    /// template field: "The JSONPath '...' specified for the field '...' could not be found in the input '...'", where
+    /// the input is always <c>$</c> (also for <c>$$</c> and variable paths).
     /// </summary>
     public JsonNode? Evaluate(ExpressionContext context, string errorName, string fieldName)
     {
@@ -129,7 +130,7 @@ public sealed class JsonPath
             return value;
         }
 
-        throw new AslException(errorName, JsonPathErrors.FieldNotFound(Text, fieldName, RootValue(null, context)));
+        throw new AslException(errorName, JsonPathErrors.FieldNotFound(Text, fieldName, context.Input));
     }
 
     /// <summary>

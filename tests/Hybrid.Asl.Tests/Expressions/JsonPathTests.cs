@@ -294,6 +294,13 @@ public sealed class JsonPathTests
     }
 
     [Fact]
+    public void Evaluate_MissingContextField_QuotesTheStateInput()
+    {
+        var e = Assert.Throws<AslException>(() => JsonPath.Parse("$$.Execution.Nope").Evaluate(Context("{\"in\":1}", "{\"Execution\":{}}"), ErrorNames.Runtime, "x.$"));
+        Assert.Equal("The JSONPath '$$.Execution.Nope' specified for the field 'x.$' could not be found in the input '{\"in\":1}'", e.Cause);
+    }
+
+    [Fact]
     public void EvaluateField_MissingLeaf_UsesJaywayNoResultsText()
     {
         var e = Assert.Throws<AslException>(() => JsonPath.Parse("$.a.b").EvaluateField(Context("{\"a\":{}}"), ErrorNames.Runtime));
