@@ -9,6 +9,9 @@ namespace Hybrid.Jsonata.Internal;
 internal static class DateTimeFunctions
 {
     private const double MillisInADay = 86400000;
+
+    // analysed pictures are read-only once built, so they are shared between evaluations (bounded in size)
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, List<Part>> PictureCache = new(StringComparer.Ordinal);
     private static readonly string[] Days = ["", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"];
 
     private static readonly string[] Months =
@@ -424,7 +427,15 @@ internal static class DateTimeFunctions
             offsetMinutes = offset % 100;
         }
 
-        var spec = AnalyseDateTimePicture(picture ?? "[Y0001]-[M01]-[D01]T[H01]:[m01]:[s01].[f001][Z01:01t]");
+        var pictureText = picture ?? "[Y0001]-[M01]-[D01]T[H01]:[m01]:[s01].[f001][Z01:01t]";
+        if (!PictureCache.TryGetValue(pictureText, out var spec))
+        {
+            spec = AnalyseDateTimePicture(pictureText);
+            if (PictureCache.Count < 256)
+            {
+                PictureCache[pictureText] = spec;
+            }
+        }
         var offsetMillis = ((60 * offsetHours) + offsetMinutes) * 60 * 1000;
         var dateTime = new JsDate(millis + offsetMillis);
         var result = new StringBuilder();

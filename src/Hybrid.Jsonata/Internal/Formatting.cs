@@ -745,10 +745,20 @@ internal static class IntegerFormatting
         return null;
     }
 
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, IntegerFormat> PictureCache = new(StringComparer.Ordinal);
+
     public static string FormatInteger(double value, string picture)
     {
         value = Math.Floor(value);
-        var format = AnalyseIntegerPicture(picture);
+        if (!PictureCache.TryGetValue(picture, out var format))
+        {
+            format = AnalyseIntegerPicture(picture);
+            if (PictureCache.Count < 256)
+            {
+                PictureCache[picture] = format;
+            }
+        }
+
         return Format(value, format);
     }
 
@@ -999,9 +1009,10 @@ internal static class IntegerFormatting
                 }
                 else
                 {
-                    format.GroupingSeparators.Reverse();
-                    foreach (var separator in format.GroupingSeparators)
+                    // the reference reverses the analysed list in place; walking it backwards keeps analyses reusable
+                    for (var si = format.GroupingSeparators.Count - 1; si >= 0; si--)
                     {
+                        var separator = format.GroupingSeparators[si];
                         var pos = formattedInteger.Length - separator.Position;
                         if (pos < 0)
                         {

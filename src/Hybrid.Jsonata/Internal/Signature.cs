@@ -10,6 +10,9 @@ internal sealed class Signature
     private sealed class Param
     {
         public string Regex = "";
+        public string Allowed = "";
+        public int Min = 1;
+        public int Max = 1;
         public string Type = "";
         public bool Array;
         public bool Context;
@@ -33,6 +36,53 @@ internal sealed class Signature
 
         sb.Append('$');
         _regex = new Regex(sb.ToString(), RegexOptions.CultureInvariant);
+        foreach (var p in @params)
+        {
+            // each parameter's regex is a character class (or a single 'f') with an optional ? or + quantifier
+            var r = p.Regex;
+            if (r.EndsWith('?'))
+            {
+                p.Min = 0;
+                r = r[..^1];
+            }
+            else if (r.EndsWith('+'))
+            {
+                p.Max = int.MaxValue;
+                r = r[..^1];
+            }
+
+            p.Allowed = r.StartsWith('[') ? r[1..^1] : r;
+        }
+    }
+
+    /// <summary>
+    /// Matches the argument symbols against the parameters the way the anchored regex would (greedy quantifiers with
+    /// backtracking), without the regex: fills in how many arguments each parameter consumed.
+    /// </summary>
+    private bool MatchParams(ReadOnlySpan<char> symbols, int paramIndex, Span<int> counts)
+    {
+        if (paramIndex == _params.Count)
+        {
+            return symbols.IsEmpty;
+        }
+
+        var p = _params[paramIndex];
+        var n = 0;
+        while (n < symbols.Length && n < p.Max && p.Allowed.Contains(symbols[n], StringComparison.Ordinal))
+        {
+            n++;
+        }
+
+        for (; n >= p.Min; n--)
+        {
+            counts[paramIndex] = n;
+            if (MatchParams(symbols[n..], paramIndex + 1, counts))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     public string Definition { get; }
@@ -186,20 +236,26 @@ internal sealed class Signature
             buf[i] = V.Symbol(args[i]);
         }
 
-        var suppliedSig = new string(buf);
-        var isValid = _regex.Match(suppliedSig);
-        if (!isValid.Success)
+        Span<int> counts = _params.Count <= 16 ? stackalloc int[_params.Count] : new int[_params.Count];
+        if (!MatchParams(buf, 0, counts))
         {
-            ThrowValidationError(args, suppliedSig);
+            ThrowValidationError(args, new string(buf));
         }
 
+        var suppliedSig = buf;
         var validated = new List<object?>(_params.Count);
         var argIndex = 0;
         for (var index = 0; index < _params.Count; index++)
         {
             var param = _params[index];
             var arg = argIndex < args.Length ? args[argIndex] : null;
-            var match = isValid.Groups[index + 1].Value;
+            var start = 0;
+            for (var k = 0; k < index; k++)
+            {
+                start += counts[k];
+            }
+
+            var match = suppliedSig.Slice(start, counts[index]);
             if (match.Length == 0)
             {
                 if (param.Context && param.ContextRegex is not null)
@@ -236,7 +292,7 @@ internal sealed class Signature
                             var arrayOk = true;
                             if (param.Subtype is not null)
                             {
-                                if (single != 'a' && match != param.Subtype)
+                                if (single != 'a' && !match.SequenceEqual(param.Subtype))
                                 {
                                     arrayOk = false;
                                 }

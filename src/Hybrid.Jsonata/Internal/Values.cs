@@ -552,12 +552,57 @@ internal static class JsText
     /// <summary>Number(x.toPrecision(15)).</summary>
     public static double ToPrecision15(double d)
     {
-        if (d == 0 || double.IsNaN(d) || double.IsInfinity(d))
+        if (d == 0 || double.IsNaN(d) || double.IsInfinity(d) || (Math.Abs(d) < 1e15 && d == Math.Floor(d)))
+        {
+            return d;
+        }
+
+        // a number whose shortest round-trip form has at most 15 significant digits is unchanged by the rounding
+        Span<char> buf = stackalloc char[32];
+        if (d.TryFormat(buf, out var written, "R", CultureInfo.InvariantCulture) && SignificantDigits(buf[..written]) <= 15)
         {
             return d;
         }
 
         return double.Parse(d.ToString("E14", CultureInfo.InvariantCulture), CultureInfo.InvariantCulture);
+    }
+
+    private static int SignificantDigits(ReadOnlySpan<char> r)
+    {
+        var e = r.IndexOfAny('E', 'e');
+        if (e >= 0)
+        {
+            r = r[..e];
+        }
+
+        var first = -1;
+        var last = -1;
+        for (var i = 0; i < r.Length; i++)
+        {
+            if (r[i] is >= '1' and <= '9')
+            {
+                if (first < 0)
+                {
+                    first = i;
+                }
+
+                last = i;
+            }
+        }
+
+        if (first < 0)
+        {
+            return 0;
+        }
+
+        var n = last - first + 1;
+        var dot = r.IndexOf('.');
+        if (dot > first && dot < last)
+        {
+            n--;
+        }
+
+        return n;
     }
 
     public static void QuoteString(StringBuilder sb, string s)
