@@ -16,13 +16,16 @@ public static class AslPaths
 
         if (!path!.IsReferencePath)
         {
-            error = $"'{text}' is not a reference path: only '.name', ['name'] and [index] are allowed (no '*', '..', slices, unions, filters or functions).";
+            error = NotAReferencePath(text!);
             path = null;
             return false;
         }
 
         return true;
     }
+
+    internal static string NotAReferencePath(string text) =>
+        $"'{text}' is not a reference path: only '.name', ['name'] and [index] are allowed (no '*', '..', slices, unions, filters or functions).";
 
     /// <summary>Parses a full JSONPath (payload template values, Choice <c>Variable</c>). Never throws.</summary>
     public static bool TryParse(string? text, out JsonPath? path, out string? error) => JsonPath.TryParse(text, out path, out error);

@@ -62,6 +62,26 @@ public sealed class ValueExpression
     }
 
     /// <summary>
+    /// Parses a reference path or an intrinsic call, as Fail's ErrorPath and CausePath take; never throws.
+    /// </summary>
+    public static bool TryParseReferenceOrIntrinsic(string? text, out ValueExpression? expression, out string? error)
+    {
+        if (!TryParse(text, out expression, out error))
+        {
+            return false;
+        }
+
+        if (expression!.Path is { IsReferencePath: false })
+        {
+            error = AslPaths.NotAReferencePath(text!);
+            expression = null;
+            return false;
+        }
+
+        return true;
+    }
+
+    /// <summary>
     /// Evaluates the expression. A missing definite path (as the value, or as an intrinsic argument) raises
     /// <paramref name="errorName"/> with AWS's cause naming <paramref name="fieldName"/>; a bad intrinsic argument raises
     /// States.IntrinsicFailure. A path result may be a node of the context: adopt it before re-parenting it.

@@ -192,6 +192,20 @@ public sealed class PayloadTemplateTests
         Assert.False(ValueExpression.TryParse(null, out _, out _));
     }
 
+    [Theory]
+    [InlineData("$.error", true)]
+    [InlineData("$$.Execution.Name", true)]
+    [InlineData("States.Format('E{}', $.code)", true)]
+    [InlineData("$.errors[*]", false)]
+    [InlineData("$..error", false)]
+    [InlineData("error", false)]
+    public void ValueExpression_TryParseReferenceOrIntrinsic_RejectsIndefinitePaths(string text, bool valid)
+    {
+        Assert.Equal(valid, ValueExpression.TryParseReferenceOrIntrinsic(text, out var expression, out var error));
+        Assert.Equal(valid, expression is not null);
+        Assert.Equal(valid, error is null);
+    }
+
     [Fact]
     public void ValueExpression_EvaluateForField_UsesRuntimeForMissingPaths()
     {
