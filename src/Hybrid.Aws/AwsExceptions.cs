@@ -55,6 +55,11 @@ public sealed class AwsAuthenticationException(AwsErrorDetails details) : AwsSer
 /// <summary>The credentials are valid but not allowed to do this.</summary>
 public sealed class AwsAccessDeniedException(AwsErrorDetails details) : AwsServiceException(details);
 
+/// <summary>No credentials could be found or refreshed (nothing configured and the default chain found nothing usable).</summary>
+public sealed class AwsCredentialsException(Exception innerException)
+    : AwsException("No usable AWS credentials: set AwsClientOptions.Credentials or configure AWSSDK's default chain "
+        + "(environment variables, shared profile, web identity, container or instance metadata). " + innerException?.Message, innerException);
+
 /// <summary>AWS answered something the client cannot read: the operation is named, the body is not repeated.</summary>
 public sealed class AwsResponseParseException : AwsException
 {
