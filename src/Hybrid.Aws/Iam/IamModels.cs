@@ -45,6 +45,10 @@ public enum AccessKeyStatus
 }
 
 /// <summary>A new access key. The secret is returned only here, once.</summary>
-public sealed record IamAccessKey(string UserName, string AccessKeyId, AccessKeyStatus Status, string SecretAccessKey, DateTimeOffset? CreateDate);
+public sealed record IamAccessKey(string UserName, string AccessKeyId, AccessKeyStatus Status, string SecretAccessKey, DateTimeOffset? CreateDate)
+{
+    /// <summary>Leaves the secret out, so a log line cannot leak it.</summary>
+    public override string ToString() => $"IamAccessKey {{ UserName = {UserName}, AccessKeyId = {AccessKeyId}, Status = {Status} }}";
+}
 
 public sealed record IamAccessKeyMetadata(string? UserName, string AccessKeyId, AccessKeyStatus Status, DateTimeOffset? CreateDate);

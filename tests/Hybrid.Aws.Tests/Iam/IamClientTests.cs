@@ -233,6 +233,7 @@ public sealed class IamClientTests(AwsServerFixture fixture) : AwsServerTest(fix
         await Iam.DeleteAccessKeyAsync(created.AccessKeyId, user);
 
         Assert.Equal(user, created.UserName);
+        Assert.DoesNotContain(created.SecretAccessKey, created.ToString(), StringComparison.Ordinal);
         Assert.Equal(AccessKeyStatus.Active, created.Status);
         Assert.StartsWith("AKIA", created.AccessKeyId, StringComparison.Ordinal);
         var metadata = Assert.Single(listed.Items);
