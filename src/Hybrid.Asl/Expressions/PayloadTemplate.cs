@@ -123,34 +123,11 @@ public sealed class PayloadTemplate
         {
             // Built once and only read afterwards, possibly from several threads: materialize System.Text.Json's lazy
             // object and array storage now, so that no later read writes to it.
-            Materialize(value);
+            AslJson.Materialize(value);
             _value = value;
         }
 
         public override JsonNode? Evaluate(ExpressionContext context, string missingPathError) => _value?.DeepClone();
-
-        private static void Materialize(JsonNode? node)
-        {
-            switch (node)
-            {
-                case JsonObject obj:
-                    foreach (var pair in obj)
-                    {
-                        Materialize(pair.Value);
-                    }
-
-                    break;
-                case JsonArray array:
-                    foreach (var item in array)
-                    {
-                        Materialize(item);
-                    }
-
-                    break;
-                default:
-                    break;
-            }
-        }
     }
 
     private sealed class ExpressionNode(string key, ValueExpression expression) : TemplateNode

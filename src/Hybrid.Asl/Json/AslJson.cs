@@ -61,14 +61,138 @@ public static class AslJson
         return UnescapeSurrogatePairs(System.Text.Encoding.UTF8.GetString(buffer.WrittenSpan));
     }
 
-    /// <summary>The size in bytes of the compact UTF-8 JSON text of a node, counted without building the text.</summary>
+    /// <summary>
+    /// The size in bytes of the compact UTF-8 JSON text of a node as AWS writes it (non-ASCII characters unescaped),
+    /// counted without building the text: parsed strings and numbers are measured on their source bytes.
+    /// </summary>
     public static long Utf8Size(JsonNode? node)
     {
-        if (node is null)
+        switch (node)
         {
-            return 4;
+            case null:
+                return 4;
+            case JsonObject obj:
+            {
+                long size = 2 + Math.Max(0, obj.Count - 1);
+                foreach (var pair in obj)
+                {
+                    size += StringSize(pair.Key) + 1 + Utf8Size(pair.Value);
+                }
+
+                return size;
+            }
+
+            case JsonArray array:
+            {
+                long size = 2 + Math.Max(0, array.Count - 1);
+                for (var i = 0; i < array.Count; i++)
+                {
+                    size += Utf8Size(array[i]);
+                }
+
+                return size;
+            }
+
+            case JsonValue value:
+                return ValueSize(value);
+            default:
+                return WriterSize(node);
+        }
+    }
+
+    /// <summary>
+    /// Forces System.Text.Json to build the lazy storage of every object and array under <paramref name="node"/>, so
+    /// that later reads never write: do it before sharing a tree with several threads (variables read by concurrent
+    /// branches, for example). Returns the node.
+    /// </summary>
+    public static JsonNode? Materialize(JsonNode? node)
+    {
+        switch (node)
+        {
+            case JsonObject obj:
+                foreach (var pair in obj)
+                {
+                    Materialize(pair.Value);
+                }
+
+                break;
+            case JsonArray array:
+                foreach (var item in array)
+                {
+                    Materialize(item);
+                }
+
+                break;
+            default:
+                break;
         }
 
+        return node;
+    }
+
+    private static long ValueSize(JsonValue value)
+    {
+        if (value.TryGetValue(out JsonElement element))
+        {
+            switch (element.ValueKind)
+            {
+                case JsonValueKind.String:
+                {
+                    var raw = System.Runtime.InteropServices.JsonMarshal.GetRawUtf8Value(element);
+                    return raw.IndexOf((byte)'\\') < 0 ? raw.Length : StringSize(ReadString(element));
+                }
+
+                case JsonValueKind.Number:
+                    return System.Runtime.InteropServices.JsonMarshal.GetRawUtf8Value(element).Length;
+                case JsonValueKind.True:
+                case JsonValueKind.Null:
+                    return 4;
+                case JsonValueKind.False:
+                    return 5;
+                default:
+                    return WriterSize(value);
+            }
+        }
+
+        return value.TryGetValue(out string? text) ? StringSize(text) : WriterSize(value);
+    }
+
+    /// <summary>The UTF-8 size of a JSON string literal, quotes included, escaping only what JSON requires.</summary>
+    private static long StringSize(string text)
+    {
+        long size = 2;
+        for (var i = 0; i < text.Length; i++)
+        {
+            var c = text[i];
+            if (c < 0x80)
+            {
+                size += c switch
+                {
+                    '"' or '\\' or '\b' or '\f' or '\n' or '\r' or '\t' => 2,
+                    < ' ' => 6,
+                    _ => 1,
+                };
+            }
+            else if (c < 0x800)
+            {
+                size += 2;
+            }
+            else if (char.IsHighSurrogate(c) && i + 1 < text.Length && char.IsLowSurrogate(text[i + 1]))
+            {
+                size += 4;
+                i++;
+            }
+            else
+            {
+                size += char.IsSurrogate(c) ? 6 : 3;
+            }
+        }
+
+        return size;
+    }
+
+    private static long WriterSize(JsonNode node)
+    {
         var counter = new CountingBufferWriter();
         using (var writer = new Utf8JsonWriter(counter, WriterOptions))
         {
@@ -267,6 +391,21 @@ public static class AslJson
 
         return builder.ToString();
     }
+
+    private static string ReadString(JsonElement element)
+    {
+        try
+        {
+            return element.GetString()!;
+        }
+        catch (InvalidOperationException e)
+        {
+            throw LoneSurrogate(e);
+        }
+    }
+
+    private static Errors.AslException LoneSurrogate(Exception e) =>
+        new(Errors.ErrorNames.Runtime, "The payload holds a string that is not valid Unicode (a lone surrogate) and cannot be serialized.", e);
 
     private static void Write(JsonNode node, Utf8JsonWriter writer)
     {

@@ -73,6 +73,43 @@ public sealed class AslJsonTests
         Assert.Equal(System.Text.Encoding.UTF8.GetByteCount(AslJson.ToJsonString(node)), AslJson.Utf8Size(node));
     }
 
+    [Theory]
+    [InlineData("\"\\u00e9\\/\\t\"")]
+    [InlineData("{\"k\\u00e9y\\n\":\"v\\\"q\"}")]
+    [InlineData("[1.50,-0,1e3,true,false,null,\"\",{},[]]")]
+    [InlineData("{\"a\":{\"b\":[{\"c\":\"\\u0001\"}]}}")]
+    public void Utf8Size_EscapesInTheSource_CountsTheCompactOutput(string json)
+    {
+        var node = AslJson.Parse(json);
+        Assert.Equal(System.Text.Encoding.UTF8.GetByteCount(AslJson.ToJsonString(node)), AslJson.Utf8Size(node));
+    }
+
+    [Fact]
+    public void Utf8Size_CreatedValues_AreCounted()
+    {
+        var node = new JsonObject
+        {
+            ["s"] = "é\n\"😀",
+            ["l"] = 12L,
+            ["d"] = 1.5,
+            ["m"] = 2.50m,
+            ["b"] = true,
+            ["n"] = null,
+            ["a"] = new JsonArray(1, "x"),
+            ["e"] = JsonValue.Create(AslJson.Parse("{\"in\":1}")!.AsObject()["in"]!.GetValue<System.Text.Json.JsonElement>()),
+        };
+        Assert.Equal(System.Text.Encoding.UTF8.GetByteCount(AslJson.ToJsonString(node)), AslJson.Utf8Size(node));
+    }
+
+    [Fact]
+    public void Materialize_ReturnsTheNodeAndKeepsItsValue()
+    {
+        var node = AslJson.Parse("{\"a\":[{\"b\":1}],\"c\":{}}");
+        Assert.Same(node, AslJson.Materialize(node));
+        Assert.Equal("{\"a\":[{\"b\":1}],\"c\":{}}", AslJson.ToJsonString(node));
+        Assert.Null(AslJson.Materialize(null));
+    }
+
     [Fact]
     public void Utf8Size_LargePayload_CountsEveryByte()
     {
