@@ -207,6 +207,17 @@ public sealed class AwsTestServer : IAsyncDisposable
                 throw new ProtocolViolation(json ? "UnknownOperationException" : "InvalidAction", $"{context.Request.Method} is not an operation; AWS {service} takes POST /.");
             }
 
+            var expectedHost = $"127.0.0.1:{context.Connection.LocalPort}";
+            if (context.Request.Headers.Host.ToString() != expectedHost)
+            {
+                throw new ProtocolViolation(json ? "UnknownOperationException" : "InvalidAction", $"Host '{context.Request.Headers.Host}' is not this endpoint ({expectedHost}).");
+            }
+
+            if (RawPath(context) != "/" || RawQuery(context).Length > 0)
+            {
+                throw new ProtocolViolation(json ? "UnknownOperationException" : "InvalidAction", $"AWS {service} takes POST / with no query string, not '{RawPath(context)}?{RawQuery(context)}'.");
+            }
+
             if (json)
             {
                 if (context.Request.ContentType != "application/x-amz-json-1.0")

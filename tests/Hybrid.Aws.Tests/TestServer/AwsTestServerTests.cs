@@ -147,6 +147,23 @@ public sealed class AwsTestServerTests(AwsServerFixture fixture) : AwsServerTest
     }
 
     [Fact]
+    public async Task Json_PathOtherThanRoot_IsRefused()
+    {
+        await SendAsync(new Uri(Server.StepFunctionsEndpoint, "/executions?x=1"), "states", "{}", "application/x-amz-json-1.0", "AWSStepFunctions.DescribeExecution");
+
+        Assert.Contains("POST /", SingleRejection().Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Json_HostOfAnotherEndpoint_IsRefused()
+    {
+        await SfnAsync("DescribeExecution", """{"executionArn":"arn:aws:states:us-east-1:123456789012:execution:a:b"}""",
+            afterSigning: r => r.Headers.Host = "states.us-east-1.amazonaws.com");
+
+        Assert.Contains("is not this endpoint", SingleRejection().Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Query_UnknownAction_IsRefusedAsInvalidAction()
     {
         var (status, body) = await IamAsync("Action=CreateRoleFast&Version=2010-05-08");
