@@ -121,7 +121,7 @@ internal static class IntrinsicEvaluator
             var value = args[i].Evaluate(env);
             if (value is JsonValue v && v.GetValueKind() == JsonValueKind.String)
             {
-                builder.Append(v.GetValue<string>());
+                builder.Append(AslJson.StringOf(v));
             }
             else
             {

@@ -109,12 +109,12 @@ internal sealed class ComparisonFilter(FilterOperand left, FilterOperator op, Fi
         var rk = AslJson.KindOf(r.Node);
         if (lk == JsonValueKind.Number && rk == JsonValueKind.String)
         {
-            return NumberEqualsString(l.Node!, r.Node!.GetValue<string>());
+            return NumberEqualsString(l.Node!, AslJson.StringOf(r.Node!));
         }
 
         if (lk == JsonValueKind.String && rk == JsonValueKind.Number)
         {
-            return NumberEqualsString(r.Node!, l.Node!.GetValue<string>());
+            return NumberEqualsString(r.Node!, AslJson.StringOf(l.Node!));
         }
 
         return AslJson.DeepEquals(l.Node, r.Node);
@@ -143,7 +143,7 @@ internal sealed class ComparisonFilter(FilterOperand left, FilterOperator op, Fi
 
         if (lk == JsonValueKind.String && rk == JsonValueKind.String)
         {
-            return string.CompareOrdinal(l.Node!.GetValue<string>(), r.Node!.GetValue<string>());
+            return string.CompareOrdinal(AslJson.StringOf(l.Node!), AslJson.StringOf(r.Node!));
         }
 
         return null;
@@ -155,7 +155,7 @@ internal sealed class ComparisonFilter(FilterOperand left, FilterOperator op, Fi
         switch (AslJson.KindOf(node))
         {
             case JsonValueKind.String:
-                input = node!.GetValue<string>();
+                input = AslJson.StringOf(node!);
                 break;
             case JsonValueKind.Number:
             case JsonValueKind.True:
@@ -231,7 +231,7 @@ internal sealed class ComparisonFilter(FilterOperand left, FilterOperator op, Fi
     {
         JsonArray a => a.Count,
         JsonObject o => o.Count,
-        JsonValue v when v.GetValueKind() == JsonValueKind.String => v.GetValue<string>().Length,
+        JsonValue v when v.GetValueKind() == JsonValueKind.String => AslJson.StringOf(v).Length,
         _ => null,
     };
 }

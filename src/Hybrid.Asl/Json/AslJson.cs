@@ -228,7 +228,7 @@ public static class AslJson
             case JsonValueKind.False:
                 return true;
             case JsonValueKind.String:
-                return string.Equals(left!.GetValue<string>(), right!.GetValue<string>(), StringComparison.Ordinal);
+                return string.Equals(StringOf(left!), StringOf(right!), StringComparison.Ordinal);
             case JsonValueKind.Number:
                 return JsonNumbers.Compare(left!, right!) == 0;
             case JsonValueKind.Array:
@@ -288,7 +288,7 @@ public static class AslJson
             case JsonValueKind.False:
                 return 2;
             case JsonValueKind.String:
-                return StringComparer.Ordinal.GetHashCode(node!.GetValue<string>());
+                return StringComparer.Ordinal.GetHashCode(StringOf(node!));
             case JsonValueKind.Number:
                 if (JsonNumbers.TryGetDecimal(node, out var m))
                 {
@@ -342,12 +342,28 @@ public static class AslJson
         _ => "null",
     };
 
+    /// <summary>
+    /// The text of a JSON string node. A string holding a lone surrogate (which System.Text.Json parses but cannot read
+    /// back) raises States.Runtime rather than an <see cref="InvalidOperationException"/>.
+    /// </summary>
+    internal static string StringOf(JsonNode node)
+    {
+        try
+        {
+            return node.GetValue<string>();
+        }
+        catch (InvalidOperationException e)
+        {
+            throw LoneSurrogate(e);
+        }
+    }
+
     /// <summary>The string value of a JSON string node; false for any other kind.</summary>
     internal static bool TryGetString(JsonNode? node, out string value)
     {
         if (node is JsonValue v && v.GetValueKind() == JsonValueKind.String)
         {
-            value = v.GetValue<string>();
+            value = StringOf(v);
             return true;
         }
 

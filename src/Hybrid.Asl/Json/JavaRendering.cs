@@ -17,7 +17,7 @@ public static class JavaRendering
     {
         if (node is JsonValue v && v.GetValueKind() == JsonValueKind.String)
         {
-            return v.GetValue<string>();
+            return AslJson.StringOf(v);
         }
 
         var builder = new StringBuilder();
@@ -41,7 +41,7 @@ public static class JavaRendering
                 builder.Append("false");
                 break;
             case JsonValueKind.String:
-                builder.Append(node!.GetValue<string>());
+                builder.Append(AslJson.StringOf(node!));
                 break;
             case JsonValueKind.Number:
                 AppendNumber(builder, node!);

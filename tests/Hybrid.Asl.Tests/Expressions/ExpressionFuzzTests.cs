@@ -29,6 +29,7 @@ public sealed class ExpressionFuzzTests
     [
         """{"a":[1,2,{"b":null}],"n":3,"s":"x, y","o":{"k":[]},"store":{"book":[{"price":1,"isbn":"i","title":"t"}]},"name":"n"}""",
         "null", "[]", "\"text\"", "12345678901234567890", """{"a":{"b":{"c":[[[]]]}},"n":-1.5,"s":"","o":null}""",
+        """{"a":["\uD800",{"k":"\uDC00x"}],"s":"\uD83D","n":1,"o":{"s":"\uDE00"}}""",
     ];
 
     [Fact]

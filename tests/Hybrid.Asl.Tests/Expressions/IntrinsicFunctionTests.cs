@@ -398,6 +398,17 @@ public sealed class IntrinsicFunctionTests
         Assert.Equal("The JSONPath '$.nope' specified for the field 'field.$' could not be found in the input '{\"a\":1}'", e.Cause);
     }
 
+    [Theory]
+    [InlineData("States.Format('{}', $.s)")]
+    [InlineData("States.JsonToString($)")]
+    [InlineData("States.ArrayUnique(States.Array($.s, $.s))")]
+    [InlineData("States.Hash($.s, 'MD5')")]
+    public void Evaluate_LoneSurrogateInInput_RaisesRuntimeError(string text)
+    {
+        var e = Assert.Throws<AslException>(() => Eval(text, "{\"s\":\"\\uD83D\"}"));
+        Assert.Equal(ErrorNames.Runtime, e.Error);
+    }
+
     [Fact]
     public void Evaluate_ResultHasNoParentAndInputIsUntouched()
     {
