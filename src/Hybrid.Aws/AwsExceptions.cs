@@ -94,7 +94,7 @@ internal static class AwsErrorCodes
     {
         "InvalidSignatureException", "SignatureDoesNotMatch", "UnrecognizedClientException", "InvalidClientTokenId",
         "MissingAuthenticationToken", "MissingAuthenticationTokenException", "IncompleteSignature",
-        "IncompleteSignatureException", "ExpiredToken", "RequestExpired",
+        "IncompleteSignatureException", "ExpiredToken", "ExpiredTokenException", "RequestExpired",
     };
 
     private static readonly HashSet<string> AccessDenied = new(StringComparer.Ordinal)

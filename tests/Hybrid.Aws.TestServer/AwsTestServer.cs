@@ -45,6 +45,7 @@ public sealed class AwsTestServer : IAsyncDisposable
     private readonly ConcurrentQueue<RecordedRequest> _requests = new();
     private readonly ConcurrentQueue<Rejection> _rejections = new();
     private readonly SigV4Verifier _verifier;
+    private readonly TimeProvider _time;
     private readonly ServiceModel _sfnModel;
     private readonly ServiceModel _iamModel;
     private readonly ServiceModel _stsModel;
@@ -56,6 +57,7 @@ public sealed class AwsTestServer : IAsyncDisposable
         _sfnModel = ServiceModel.Load("stepfunctions", "2016-11-23");
         _iamModel = ServiceModel.Load("iam", "2010-05-08");
         _stsModel = ServiceModel.Load("sts", "2011-06-15");
+        _time = time;
         _verifier = new SigV4Verifier(Lookup, time);
         StepFunctions = new StepFunctionsBackend(time, region, AccountId);
         Iam = new IamBackend(time, AccountId);
@@ -167,19 +169,21 @@ public sealed class AwsTestServer : IAsyncDisposable
         await _app.DisposeAsync().ConfigureAwait(false);
     }
 
-    private (string Secret, string? SessionToken)? Lookup(string accessKeyId)
+    private KnownKey? Lookup(string accessKeyId)
     {
         if (_credentials.TryGetValue(accessKeyId, out var known))
         {
-            return known;
+            return new KnownKey(known.Secret, known.Token);
         }
 
         if (Iam.ActiveKey(accessKeyId) is { } key)
         {
-            return (key.Secret, null);
+            return new KnownKey(key.Secret);
         }
 
-        return Sts.ActiveSession(accessKeyId) is { } session ? (session.SecretAccessKey, session.SessionToken) : null;
+        return Sts.Session(accessKeyId) is { } session
+            ? new KnownKey(session.SecretAccessKey, session.SessionToken, session.Expiration <= _time.GetUtcNow())
+            : null;
     }
 
     private async Task HandleAsync(HttpContext context)
@@ -332,10 +336,12 @@ public sealed class AwsTestServer : IAsyncDisposable
             {
                 (true, "Missing") => ("MissingAuthenticationTokenException", 403),
                 (true, "UnknownKey" or "BadToken") => ("UnrecognizedClientException", 403),
+                (true, "ExpiredToken") => ("ExpiredTokenException", 403),
                 (true, "Malformed") => ("IncompleteSignatureException", 403),
                 (true, _) => ("InvalidSignatureException", 403),
                 (false, "Missing") => ("MissingAuthenticationToken", 403),
                 (false, "UnknownKey" or "BadToken") => ("InvalidClientTokenId", 403),
+                (false, "ExpiredToken") => ("ExpiredToken", 403),
                 (false, "Malformed") => ("IncompleteSignature", 403),
                 (false, _) => ("SignatureDoesNotMatch", 403),
             };

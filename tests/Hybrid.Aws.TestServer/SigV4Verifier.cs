@@ -4,8 +4,11 @@ using System.Text;
 
 namespace Hybrid.Aws.TestServer;
 
-/// <summary>Why a signature was refused, in AWS's words. Kind: Missing, UnknownKey, BadToken, Expired, Malformed or Mismatch.</summary>
+/// <summary>Why a signature was refused, in AWS's words. Kind: Missing, UnknownKey, BadToken, ExpiredToken, Expired, Malformed or Mismatch.</summary>
 public sealed record SignatureFailure(string Kind, string Message);
+
+/// <summary>A key the server knows: its secret, the session token it needs if any, and whether that session has expired.</summary>
+public sealed record KnownKey(string Secret, string? SessionToken = null, bool Expired = false);
 
 /// <summary>A request as the verifier sees it: everything SigV4 covers.</summary>
 public sealed record SignableRequest(
@@ -24,10 +27,10 @@ public sealed class SigV4Verifier
     private const string Algorithm = "AWS4-HMAC-SHA256";
     private static readonly TimeSpan AllowedSkew = TimeSpan.FromMinutes(15);
 
-    private readonly Func<string, (string Secret, string? SessionToken)?> _lookup;
+    private readonly Func<string, KnownKey?> _lookup;
     private readonly TimeProvider _time;
 
-    public SigV4Verifier(Func<string, (string Secret, string? SessionToken)?> lookup, TimeProvider time)
+    public SigV4Verifier(Func<string, KnownKey?> lookup, TimeProvider time)
     {
         _lookup = lookup;
         _time = time;
@@ -128,13 +131,13 @@ public sealed class SigV4Verifier
         }
 
         var token = Header(request, "x-amz-security-token");
-        if (known.Value.SessionToken is { } expectedToken && token != expectedToken)
+        if (known.SessionToken is { } expectedToken && token != expectedToken)
         {
             failure = new("BadToken", "The security token included in the request is invalid.");
             return "";
         }
 
-        if (known.Value.SessionToken is null && token is not null)
+        if (known.SessionToken is null && token is not null)
         {
             failure = new("BadToken", "The security token included in the request is invalid.");
             return "";
@@ -156,7 +159,7 @@ public sealed class SigV4Verifier
 
         var credentialScope = $"{date}/{region}/{service}/aws4_request";
         var stringToSign = $"{Algorithm}\n{amzDate}\n{credentialScope}\n{Hex(SHA256.HashData(Encoding.UTF8.GetBytes(canonicalRequest)))}";
-        var key = Hmac(Encoding.UTF8.GetBytes("AWS4" + known.Value.Secret), date);
+        var key = Hmac(Encoding.UTF8.GetBytes("AWS4" + known.Secret), date);
         key = Hmac(key, region);
         key = Hmac(key, service);
         key = Hmac(key, "aws4_request");
@@ -166,6 +169,12 @@ public sealed class SigV4Verifier
             failure = new("Mismatch",
                 "The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method. " +
                 $"The Canonical String for this request should have been\n'{canonicalRequest}'\n\nThe String-to-Sign should have been\n'{stringToSign}'");
+            return "";
+        }
+
+        if (known.Expired)
+        {
+            failure = new("ExpiredToken", "The security token included in the request is expired");
             return "";
         }
 

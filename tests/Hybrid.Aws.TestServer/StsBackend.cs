@@ -57,6 +57,15 @@ public sealed class StsBackend
         }
     }
 
+    /// <summary>The session of a key, expired or not.</summary>
+    internal StsSession? Session(string accessKeyId)
+    {
+        lock (_gate)
+        {
+            return _sessions.FirstOrDefault(s => s.AccessKeyId == accessKeyId);
+        }
+    }
+
     internal StsSession? ActiveSession(string accessKeyId)
     {
         lock (_gate)

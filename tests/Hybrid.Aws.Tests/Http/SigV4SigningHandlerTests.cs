@@ -34,7 +34,7 @@ public sealed class SigV4SigningHandlerTests(AwsServerFixture fixture) : AwsServ
     [Fact]
     public void Verify_AwsTestSuiteGetVanilla_AcceptsPublishedSignature()
     {
-        var verifier = new SigV4Verifier(key => key == "AKIDEXAMPLE" ? ("wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY", null) : null, new FakeTimeProvider(VectorTime));
+        var verifier = new SigV4Verifier(key => key == "AKIDEXAMPLE" ? new KnownKey("wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY") : null, new FakeTimeProvider(VectorTime));
         var request = new SignableRequest("GET", "/", "", new Dictionary<string, string[]>
         {
             ["host"] = ["example.amazonaws.com"],
@@ -51,7 +51,7 @@ public sealed class SigV4SigningHandlerTests(AwsServerFixture fixture) : AwsServ
     [Fact]
     public void Verify_AwsTestSuiteWithOneBitChanged_RefusesSignature()
     {
-        var verifier = new SigV4Verifier(_ => ("wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY", null), new FakeTimeProvider(VectorTime));
+        var verifier = new SigV4Verifier(_ => new KnownKey("wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY"), new FakeTimeProvider(VectorTime));
         var request = new SignableRequest("GET", "/", "", new Dictionary<string, string[]>
         {
             ["host"] = ["example.amazonaws.com."],
