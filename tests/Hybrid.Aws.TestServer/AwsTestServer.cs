@@ -364,6 +364,21 @@ public sealed class AwsTestServer : IAsyncDisposable
     {
         var json = model.Protocol == "json";
         var service = model.SigningName;
+        if (fault.Kind == FaultKind.Hang)
+        {
+            _requests.Enqueue(new RecordedRequest(service, operation.Name, 0, "(hang)", input, accessKey));
+            try
+            {
+                await Task.Delay(Timeout.InfiniteTimeSpan, context.RequestAborted).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                // The client gave up, as the test meant it to.
+            }
+
+            return;
+        }
+
         if (fault.Kind == FaultKind.MalformedResponse)
         {
             _requests.Enqueue(new RecordedRequest(service, operation.Name, 200, "(malformed)", input, accessKey));

@@ -17,6 +17,9 @@ public enum FaultKind
 
     /// <summary>HTTP 200 with a body cut short, which no client can parse.</summary>
     MalformedResponse,
+
+    /// <summary>No answer at all until the client gives up and closes the connection.</summary>
+    Hang,
 }
 
 /// <summary>A queued fault: it answers the next <see cref="Times"/> requests to the operation (any operation of the service if null).</summary>

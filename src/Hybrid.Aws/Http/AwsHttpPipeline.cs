@@ -47,7 +47,7 @@ internal sealed class AwsHttpPipeline
         CancellationToken cancellationToken)
         => _retry.ExecuteAsync(Service, operation, async ct =>
         {
-            var response = await SendOnceAsync(endpoint, content, headers, ct).ConfigureAwait(false);
+            var response = await SendOnceAsync(operation, endpoint, content, headers, ct).ConfigureAwait(false);
             if (!response.IsSuccess)
             {
                 throw parseError(operation, response);
@@ -70,12 +70,11 @@ internal sealed class AwsHttpPipeline
         }, cancellationToken);
 
     private async Task<AwsHttpResponse> SendOnceAsync(
-        Uri endpoint, Func<HttpContent> content, IReadOnlyDictionary<string, string>? headers, CancellationToken cancellationToken)
+        string operation, Uri endpoint, Func<HttpContent> content, IReadOnlyDictionary<string, string>? headers, CancellationToken cancellationToken)
     {
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(_attemptTimeout);
         using var request = new HttpRequestMessage(HttpMethod.Post, endpoint) { Content = content() };
-        request.Headers.Accept.Clear();
         if (headers is not null)
         {
             foreach (var (name, value) in headers)
@@ -84,13 +83,21 @@ internal sealed class AwsHttpPipeline
             }
         }
 
-        using var response = await _http.SendAsync(request, HttpCompletionOption.ResponseContentRead, timeout.Token).ConfigureAwait(false);
-        var body = await response.Content.ReadAsByteArrayAsync(timeout.Token).ConfigureAwait(false);
-        return new AwsHttpResponse(
-            response.StatusCode,
-            body,
-            First(response.Headers, "x-amzn-RequestId") ?? First(response.Headers, "x-amz-request-id"),
-            First(response.Headers, "x-amzn-ErrorType"));
+        try
+        {
+            using var response = await _http.SendAsync(request, HttpCompletionOption.ResponseContentRead, timeout.Token).ConfigureAwait(false);
+            var body = await response.Content.ReadAsByteArrayAsync(timeout.Token).ConfigureAwait(false);
+            return new AwsHttpResponse(
+                response.StatusCode,
+                body,
+                First(response.Headers, "x-amzn-RequestId") ?? First(response.Headers, "x-amz-request-id"),
+                First(response.Headers, "x-amzn-ErrorType"));
+        }
+        catch (OperationCanceledException ex) when (!cancellationToken.IsCancellationRequested)
+        {
+            // The attempt ran out of time, not the caller's patience: a transport failure the retry policy may retry.
+            throw new TimeoutException($"AWS {Service} {operation} did not answer within {_attemptTimeout.TotalSeconds:0.###} s.", ex);
+        }
     }
 
     private static string? First(HttpResponseHeaders headers, string name)

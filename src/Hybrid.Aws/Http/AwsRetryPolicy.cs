@@ -66,7 +66,7 @@ internal sealed class AwsRetryPolicy
         }
     }
 
-    /// <summary>A connection failure, or an attempt that timed out while the caller had not cancelled.</summary>
+    /// <summary>A connection failure, or an attempt that timed out (the SDK's own timeouts surface as a cancellation the caller did not ask for).</summary>
     private static bool IsTransport(Exception ex, CancellationToken cancellationToken)
-        => ex is HttpRequestException || (ex is OperationCanceledException && !cancellationToken.IsCancellationRequested);
+        => ex is HttpRequestException or TimeoutException || (ex is OperationCanceledException && !cancellationToken.IsCancellationRequested);
 }

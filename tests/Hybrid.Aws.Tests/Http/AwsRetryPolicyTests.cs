@@ -143,6 +143,32 @@ public sealed class AwsRetryPolicyTests(AwsServerFixture fixture) : AwsServerTes
     }
 
     [Fact]
+    public async Task DescribeExecution_AttemptTimesOut_IsRetriedAsTransportFailure()
+    {
+        var started = await Clients().StepFunctions.StartExecutionAsync(new StartExecutionRequest(Machine()));
+        Server.Faults.Enqueue("states", "DescribeExecution", FaultKind.Hang);
+        var sfn = Clients(Options() with { AttemptTimeout = TimeSpan.FromMilliseconds(300) }).StepFunctions;
+
+        var description = await sfn.DescribeExecutionAsync(started.ExecutionArn);
+
+        Assert.Equal(ExecutionStatus.Running, description.Status);
+        Assert.Equal(["(hang)", null], Server.Requests.Where(r => r.Operation == "DescribeExecution").Select(r => r.ErrorCode));
+        Assert.Single(Delays);
+    }
+
+    [Fact]
+    public async Task DescribeExecution_EveryAttemptTimesOut_ThrowsTimeoutNamingOperation()
+    {
+        Server.Faults.Enqueue("states", "DescribeExecution", FaultKind.Hang, times: 2);
+        var sfn = Clients(Options(retry: new AwsRetryOptions { MaxAttempts = 2 }) with { AttemptTimeout = TimeSpan.FromMilliseconds(300) }).StepFunctions;
+
+        var ex = await Assert.ThrowsAsync<TimeoutException>(() => sfn.DescribeExecutionAsync($"arn:aws:states:us-east-1:{AwsTestServer.AccountId}:execution:a:b"));
+
+        Assert.Contains("states DescribeExecution", ex.Message, StringComparison.Ordinal);
+        Assert.Equal(2, CountRequests("states", "DescribeExecution"));
+    }
+
+    [Fact]
     public async Task AnyOperation_NothingListening_RetriesTransportFailureThenThrows()
     {
         var closed = new Uri($"http://127.0.0.1:{FreePorts.Next()}/");
