@@ -108,6 +108,11 @@ internal sealed class StsClient : IStsClient, IDisposable
             {
                 return await call(ct).ConfigureAwait(false);
             }
+            catch (Exception ex) when (ex is OperationCanceledException or TimeoutException && !ct.IsCancellationRequested)
+            {
+                // The SDK's own attempt timeout: name the operation, and let the retry policy treat it as transport.
+                throw new TimeoutException($"AWS {SigningName} {operation} did not answer in time.", ex);
+            }
             catch (AmazonUnmarshallingException ex)
             {
                 throw new AwsResponseParseException(SigningName, operation, ex.Message, ex);

@@ -160,6 +160,19 @@ public sealed class StsClientTests(AwsServerFixture fixture) : AwsServerTest(fix
     }
 
     [Fact]
+    public async Task AssumeRole_EveryAttemptTimesOut_ThrowsTimeoutNamingOperation()
+    {
+        var role = await RoleAsync();
+        Server.Faults.Enqueue("sts", "AssumeRole", FaultKind.Hang, times: 2);
+        var sts = Clients(Options(retry: new AwsRetryOptions { MaxAttempts = 2 }) with { AttemptTimeout = TimeSpan.FromMilliseconds(500) }).Sts;
+
+        var ex = await Assert.ThrowsAsync<TimeoutException>(() => sts.AssumeRoleAsync(new AssumeRoleRequest(role.Arn, "s1")));
+
+        Assert.Contains("sts AssumeRole", ex.Message, StringComparison.Ordinal);
+        Assert.Equal(2, CountRequests("sts", "AssumeRole"));
+    }
+
+    [Fact]
     public async Task AssumeRoleWithWebIdentity_Cancelled_ThrowsOperationCanceled()
     {
         using var cts = new CancellationTokenSource();
