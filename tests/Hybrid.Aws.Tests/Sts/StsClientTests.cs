@@ -128,6 +128,7 @@ public sealed class StsClientTests(AwsServerFixture fixture) : AwsServerTest(fix
         Assert.Equal("https://ping.example.com", assumed.Provider);
         Assert.StartsWith("ASIA", assumed.Credentials.AccessKeyId, StringComparison.Ordinal);
         Assert.Equal("alice-subject", Server.Sts.Sessions.Single(s => s.AccessKeyId == assumed.Credentials.AccessKeyId).WebIdentitySubject);
+        Assert.Null(Server.Requests.Single(r => r.Operation == "AssumeRoleWithWebIdentity").AccessKeyId);
     }
 
     [Fact]
