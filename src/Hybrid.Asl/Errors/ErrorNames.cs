@@ -14,6 +14,7 @@ public static class ErrorNames
     public const string ParameterPathFailure = "States.ParameterPathFailure";
     public const string BranchFailed = "States.BranchFailed";
     public const string NoChoiceMatched = "States.NoChoiceMatched";
+    /// <summary>Reserved by AWS for future use; intrinsic function errors are reported as <see cref="Runtime"/>.</summary>
     public const string IntrinsicFailure = "States.IntrinsicFailure";
     public const string ExceedToleratedFailureThreshold = "States.ExceedToleratedFailureThreshold";
     public const string ItemReaderFailed = "States.ItemReaderFailed";

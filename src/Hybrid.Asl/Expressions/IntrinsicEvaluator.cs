@@ -396,8 +396,12 @@ internal static class IntrinsicEvaluator
 
     private static string Abbreviate(string json) => json.Length <= 100 ? json : string.Concat(json.AsSpan(0, 100), "...");
 
+    /// <remarks>
+    /// AWS documents States.IntrinsicFailure as reserved for future use and reports intrinsic function errors as
+    /// States.Runtime, which no Retry or Catch can handle.
+    /// </remarks>
     private static AslException Failure(IntrinsicFunction call, string reason) =>
-        new(ErrorNames.IntrinsicFailure, $"Invalid arguments in {call.Name}: {reason}.");
+        new(ErrorNames.Runtime, $"Invalid arguments in {call.Name}: {reason}.");
 
     /// <summary><c>java.util.Random</c>'s generator, so that a seeded States.MathRandom is reproducible.</summary>
     private sealed class JavaRandom(long seed)

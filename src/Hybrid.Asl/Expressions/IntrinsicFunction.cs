@@ -112,7 +112,7 @@ public sealed class IntrinsicFunction
 
     /// <summary>
     /// Evaluates the call. Its result is always new JSON (never a node of the context). Bad arguments raise
-    /// States.IntrinsicFailure; a missing path argument raises <paramref name="missingPathError"/> with the
+    /// States.Runtime; a missing path argument raises <paramref name="missingPathError"/> with the
     /// "could not be found" cause for <paramref name="fieldName"/>.
     /// </summary>
     public JsonNode? Evaluate(ExpressionContext context, string missingPathError, string fieldName)

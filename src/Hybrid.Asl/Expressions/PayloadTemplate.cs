@@ -32,7 +32,7 @@ public sealed class PayloadTemplate
     /// <summary>
     /// Builds the payload. A missing definite path raises <paramref name="missingPathError"/> (States.Runtime for
     /// Parameters, ResultSelector and ItemSelector on AWS) with the cause "The JSONPath '...' specified for the field
-    /// '...' could not be found in the input '...'"; bad intrinsic arguments raise States.IntrinsicFailure.
+    /// '...' could not be found in the input '...'"; bad intrinsic arguments raise States.Runtime.
     /// The result is new JSON: nothing in it is shared with the template or the context (context nodes are cloned).
     /// </summary>
     public JsonNode? Evaluate(ExpressionContext context, string missingPathError)

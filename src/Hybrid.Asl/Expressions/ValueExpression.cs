@@ -84,7 +84,7 @@ public sealed class ValueExpression
     /// <summary>
     /// Evaluates the expression. A missing definite path (as the value, or as an intrinsic argument) raises
     /// <paramref name="errorName"/> with AWS's cause naming <paramref name="fieldName"/>; a bad intrinsic argument raises
-    /// States.IntrinsicFailure. A path result may be a node of the context: adopt it before re-parenting it.
+    /// States.Runtime. A path result may be a node of the context: adopt it before re-parenting it.
     /// </summary>
     public JsonNode? Evaluate(ExpressionContext context, string errorName, string fieldName)
     {

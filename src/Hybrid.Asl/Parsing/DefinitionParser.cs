@@ -944,7 +944,7 @@ public static class DefinitionParser
             }
 
             var fieldPointer = JsonPointer.Append(pointer, field);
-            if (ValueExpression.TryParse(text, out var expression, out var error))
+            if (ValueExpression.TryParseReferenceOrIntrinsic(text, out var expression, out var error))
             {
                 return expression;
             }

@@ -26,7 +26,7 @@ public sealed class IntrinsicFunctionTests
     private static AslException Fails(string text, string input = Input)
     {
         var e = Assert.Throws<AslException>(() => Eval(text, input));
-        Assert.Equal(ErrorNames.IntrinsicFailure, e.Error);
+        Assert.Equal(ErrorNames.Runtime, e.Error);
         Assert.StartsWith("Invalid arguments in States.", e.Cause, StringComparison.Ordinal);
         return e;
     }

@@ -120,10 +120,10 @@ public sealed class PayloadTemplateTests
     }
 
     [Fact]
-    public void Evaluate_BadIntrinsicArgument_RaisesIntrinsicFailure()
+    public void Evaluate_BadIntrinsicArgument_RaisesStatesRuntime()
     {
         var template = Compile("""{"n.$": "States.ArrayLength($.s)"}""");
-        Assert.Equal(ErrorNames.IntrinsicFailure, Assert.Throws<AslException>(() => template.Evaluate(Context("""{"s":"x"}"""), ErrorNames.Runtime)).Error);
+        Assert.Equal(ErrorNames.Runtime, Assert.Throws<AslException>(() => template.Evaluate(Context("""{"s":"x"}"""), ErrorNames.Runtime)).Error);
     }
 
     [Fact]
