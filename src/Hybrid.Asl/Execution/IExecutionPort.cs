@@ -17,6 +17,12 @@ public interface IExecutionPort
     /// <summary>Ids and random numbers for States.UUID, States.MathRandom and retry jitter.</summary>
     IEntropy Entropy { get; }
 
+    /// <summary>
+    /// A new task token for a <c>.waitForTaskToken</c> Task (<c>$$.Task.Token</c>). The port decides its form, since
+    /// it is the port that must route SendTaskSuccess/Failure for it back to the waiting task.
+    /// </summary>
+    string NewTaskToken(string stateName);
+
     /// <summary>Invokes a Task state's resource. Task errors are raised as <see cref="AslException"/>.</summary>
     ValueTask<JsonNode?> InvokeTaskAsync(TaskInvocation invocation, CancellationToken cancellationToken);
 
@@ -73,10 +79,16 @@ public enum MachineStatus
     Failed,
     TimedOut,
     Aborted,
+
+    /// <summary>Stopped at a state boundary on request, to be resumed from <see cref="MachineOutcome.Continuation"/>.</summary>
+    Suspended,
 }
 
+/// <summary>Where a suspended machine resumes: the next state, its input, and the variables in scope.</summary>
+public sealed record Checkpoint(string StateName, JsonNode? Input, IReadOnlyDictionary<string, JsonNode?> Variables);
+
 /// <summary>The outcome of a state machine or a branch: its output, or its error.</summary>
-public sealed record MachineOutcome(MachineStatus Status, JsonNode? Output, AslError? Error)
+public sealed record MachineOutcome(MachineStatus Status, JsonNode? Output, AslError? Error, Checkpoint? Continuation = null)
 {
     public static MachineOutcome Success(JsonNode? output) => new(MachineStatus.Succeeded, output, null);
 

@@ -16,6 +16,13 @@ public sealed record InterpreterOptions
     /// <summary>How far in the future a Wait may end before it is refused with States.Runtime.</summary>
     public TimeSpan MaxWait { get; init; } = TimeSpan.FromDays(366);
 
+    /// <summary>
+    /// Asked before each state of the machine an interpreter call runs (not of nested branches): when it answers true,
+    /// the run stops there with <see cref="MachineStatus.Suspended"/> and a <see cref="Checkpoint"/>. The durable runner
+    /// uses it to roll long executions over with ContinueAsNew.
+    /// </summary>
+    public Func<bool>? SuspendBeforeNextState { get; init; }
+
     public static InterpreterOptions Default { get; } = new();
 }
 
@@ -39,16 +46,26 @@ public sealed class Interpreter
     }
 
     /// <summary>Runs a whole execution: its start and end events, the execution timeout, the input size limit.</summary>
-    public async ValueTask<MachineOutcome> RunExecutionAsync(ExecutionInfo execution, CancellationToken cancellationToken = default)
+    public ValueTask<MachineOutcome> RunExecutionAsync(ExecutionInfo execution, CancellationToken cancellationToken = default) =>
+        RunExecutionAsync(execution, null, cancellationToken);
+
+    /// <summary>
+    /// Runs a whole execution, or resumes one from a checkpoint (after ContinueAsNew): a resumed run records no
+    /// ExecutionStarted event and starts at the checkpoint's state with its input and variables.
+    /// </summary>
+    public async ValueTask<MachineOutcome> RunExecutionAsync(ExecutionInfo execution, Checkpoint? resume, CancellationToken cancellationToken = default)
     {
-        Record("ExecutionStarted", new JsonObject
+        if (resume is null)
         {
-            ["executionStartedEventDetails"] = new JsonObject
+            Record("ExecutionStarted", new JsonObject
             {
-                ["input"] = HistoryEvents.Payload(execution.Input),
-                ["roleArn"] = execution.RoleArn,
-            },
-        });
+                ["executionStartedEventDetails"] = new JsonObject
+                {
+                    ["input"] = HistoryEvents.Payload(execution.Input),
+                    ["roleArn"] = execution.RoleArn,
+                },
+            });
+        }
 
         DateTimeOffset? deadline = _root.TimeoutSeconds is { } timeout ? execution.StartTime.AddSeconds(timeout) : null;
         MachineOutcome outcome;
@@ -58,10 +75,11 @@ public sealed class Interpreter
         }
         else
         {
-            var scope = new Scope(execution, new Dictionary<string, JsonNode?>(StringComparer.Ordinal), deadline) { CheckedPayload = execution.Input };
+            var variables = resume is null ? new Dictionary<string, JsonNode?>(StringComparer.Ordinal) : new Dictionary<string, JsonNode?>(resume.Variables, StringComparer.Ordinal);
+            var scope = new Scope(execution, variables, deadline) { CheckedPayload = resume is null ? execution.Input : resume.Input };
             try
             {
-                outcome = await RunMachineAsync(_root, execution.Input, scope, cancellationToken);
+                outcome = await RunMachineAsync(_root, resume?.Input ?? execution.Input, scope, cancellationToken, resume?.StateName, suspendable: true);
             }
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
             {
@@ -71,6 +89,8 @@ public sealed class Interpreter
 
         switch (outcome.Status)
         {
+            case MachineStatus.Suspended:
+                break;
             case MachineStatus.Succeeded:
                 Record("ExecutionSucceeded", HistoryEvents.Output("executionSucceededEventDetails", outcome.Output));
                 break;
@@ -88,21 +108,36 @@ public sealed class Interpreter
         return outcome;
     }
 
-    /// <summary>Runs one Parallel branch or Map iteration (called by the port's branch runner).</summary>
-    public async ValueTask<MachineOutcome> RunBranchAsync(BranchRun branch, ExecutionInfo execution, DateTimeOffset? deadline, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// Runs one Parallel branch or Map iteration (called by the port's branch runner), or resumes one from a
+    /// checkpoint; a branch can be suspended like an execution.
+    /// </summary>
+    public async ValueTask<MachineOutcome> RunBranchAsync(BranchRun branch, ExecutionInfo execution, DateTimeOffset? deadline, CancellationToken cancellationToken = default, Checkpoint? resume = null)
     {
         var machine = _root.FindMachine(branch.MachinePointer)
             ?? throw new ArgumentException($"No branch or item processor at '{branch.MachinePointer}' in this state machine.", nameof(branch));
-        var scope = new Scope(execution, new Dictionary<string, JsonNode?>(branch.Variables, StringComparer.Ordinal), deadline);
-        return await RunMachineAsync(machine, branch.Input, scope, cancellationToken);
+        var scope = new Scope(execution, new Dictionary<string, JsonNode?>(resume?.Variables ?? branch.Variables, StringComparer.Ordinal), deadline);
+        return await RunMachineAsync(machine, resume?.Input ?? branch.Input, scope, cancellationToken, resume?.StateName, suspendable: true);
     }
 
-    private async ValueTask<MachineOutcome> RunMachineAsync(StateMachine machine, JsonNode? input, Scope scope, CancellationToken cancellationToken)
+    private async ValueTask<MachineOutcome> RunMachineAsync(StateMachine machine, JsonNode? input, Scope scope, CancellationToken cancellationToken, string? startAt = null, bool suspendable = false)
     {
-        var current = machine.StartAt;
+        var current = startAt ?? machine.StartAt;
+        if (!machine.States.ContainsKey(current))
+        {
+            throw new ArgumentException($"Cannot resume at '{current}': the state machine has no such state.", nameof(startAt));
+        }
+
+        var first = true;
         while (true)
         {
             cancellationToken.ThrowIfCancellationRequested();
+            if (suspendable && !first && _options.SuspendBeforeNextState?.Invoke() == true)
+            {
+                return new MachineOutcome(MachineStatus.Suspended, null, null, new Checkpoint(current, input, new Dictionary<string, JsonNode?>(scope.Variables, StringComparer.Ordinal)));
+            }
+
+            first = false;
             if (scope.Deadline is { } deadline && _port.UtcNow >= deadline)
             {
                 return TimedOut();
@@ -289,7 +324,7 @@ public sealed class Interpreter
     private async ValueTask<StepResult> RunTaskAsync(TaskState task, JsonNode? input, Scope scope, int attempt, CancellationToken cancellationToken)
     {
         var effective = ApplyInputPath(task, input, scope);
-        var token = task.Resource.EndsWith(".waitForTaskToken", StringComparison.Ordinal) ? _port.Entropy.NewGuid().ToString("N") : null;
+        var token = task.Resource.EndsWith(".waitForTaskToken", StringComparison.Ordinal) ? _port.NewTaskToken(task.Name) : null;
         var context = Context(effective, scope, task, attempt, taskToken: token);
         var parameters = task.Parameters is null ? effective : task.Parameters.Compiled.Evaluate(context, ErrorNames.Runtime);
         var timeout = ResolveNumber(task.TimeoutSeconds, effective, context, "TimeoutSeconds", positive: true);
@@ -436,6 +471,7 @@ public sealed class Interpreter
             runs[i] = new BranchRun(parallel.Branches[i].Pointer, branchInput, scope.Variables, null);
         }
 
+        ShareWithBranches(branchInput, scope);
         var outcomes = await _port.RunBranchesAsync(new BranchBatch(parallel.Name, runs, 0, 0), cancellationToken);
         var results = new JsonArray();
         foreach (var outcome in outcomes)
@@ -500,6 +536,7 @@ public sealed class Interpreter
             tolerated = Math.Min(tolerated, (int)Math.Floor(percentage * items.Count / 100));
         }
 
+        ShareWithBranches(null, scope);
         var outcomes = await _port.RunBranchesAsync(new BranchBatch(map.Name, runs, maxConcurrency, tolerated), cancellationToken);
         var results = new JsonArray();
         var failures = 0;
@@ -532,6 +569,19 @@ public sealed class Interpreter
         Record("MapStateSucceeded", null);
         CheckPayload(results, map.Name);
         return Complete(map, input, results, scope, context);
+    }
+
+    /// <summary>
+    /// Branches may run on several threads and read the same nodes (a Parallel state's input, the variables), and
+    /// System.Text.Json builds a node's storage lazily on first read, which is not thread-safe: build it first.
+    /// </summary>
+    private static void ShareWithBranches(JsonNode? sharedInput, Scope scope)
+    {
+        AslJson.Materialize(sharedInput);
+        foreach (var value in scope.Variables.Values)
+        {
+            AslJson.Materialize(value);
+        }
     }
 
     private static void ThrowIfTimedOut(MachineOutcome outcome)

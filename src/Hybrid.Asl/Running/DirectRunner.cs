@@ -109,6 +109,8 @@ public sealed class DirectRunner
 
         public IEntropy Entropy => entropy;
 
+        public string NewTaskToken(string stateName) => entropy.NewGuid().ToString("N");
+
         public void Attach(Interpreter interpreter, ExecutionInfo execution, DateTimeOffset? deadline)
         {
             _interpreter = interpreter;

@@ -1,0 +1,81 @@
+using System.Text.Json.Nodes;
+using Hybrid.Asl.Errors;
+using Hybrid.Asl.Execution;
+using Hybrid.Asl.Json;
+using Hybrid.Asl.Running;
+using Hybrid.Durable.History;
+using Hybrid.Durable.Orchestration;
+using Microsoft.DurableTask;
+
+namespace Hybrid.Durable.Dispatch;
+
+/// <summary>What a dispatch middleware sees: the request and the invocation the handler will get.</summary>
+public sealed record DispatchContext(DispatchRequest Request, TaskInvocation Invocation);
+
+/// <summary>
+/// A step around every task invocation (identity check, audit, tracing), so that no handler can skip it. Middlewares
+/// run in registration order; each calls <c>next</c> to continue or raises an <see cref="AslException"/> to refuse.
+/// </summary>
+public interface IDispatchMiddleware
+{
+    ValueTask<JsonNode?> InvokeAsync(DispatchContext context, Func<ValueTask<JsonNode?>> next, CancellationToken cancellationToken);
+}
+
+/// <summary>
+/// The one activity that runs every Task state: it stores the history the orchestration buffered, runs the middleware
+/// pipeline, and calls the handler registered for the resource. Task errors come back as data.
+/// </summary>
+public sealed class DispatchActivity(TaskHandlerRegistry handlers, IExecutionHistoryStore history, IEnumerable<IDispatchMiddleware> middlewares)
+    : TaskActivity<DispatchRequest, DispatchResult>
+{
+    private readonly IDispatchMiddleware[] _middlewares = [.. middlewares];
+
+    public override async Task<DispatchResult> RunAsync(TaskActivityContext context, DispatchRequest input)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        if (input.History is { Count: > 0 } events)
+        {
+            await history.AppendAsync(input.ExecutionId, events);
+        }
+
+        var invocation = new TaskInvocation(
+            input.StateName,
+            input.Resource,
+            input.Input is null ? null : AslJson.Parse(input.Input),
+            input.Attempt,
+            input.TimeoutSeconds,
+            null,
+            input.Credentials is null ? null : AslJson.Parse(input.Credentials),
+            input.Context is null ? new JsonObject() : AslJson.Parse(input.Context) as JsonObject ?? new JsonObject());
+        var dispatch = new DispatchContext(input, invocation);
+        try
+        {
+            var output = await InvokeAsync(dispatch, 0, CancellationToken.None);
+            return new DispatchResult(AslJson.ToJsonString(output), null, null);
+        }
+        catch (AslException e)
+        {
+            return new DispatchResult(null, e.Error, e.Cause);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            return new DispatchResult(null, ErrorNames.TaskFailed, $"{e.GetType().Name}: {e.Message}");
+        }
+    }
+
+    private ValueTask<JsonNode?> InvokeAsync(DispatchContext context, int index, CancellationToken cancellationToken) =>
+        index < _middlewares.Length
+            ? _middlewares[index].InvokeAsync(context, () => InvokeAsync(context, index + 1, cancellationToken), cancellationToken)
+            : handlers.InvokeAsync(context.Invocation, cancellationToken);
+}
+
+/// <summary>Stores history events an orchestration buffered (at timers, branch batches, ContinueAsNew).</summary>
+public sealed class RecordHistoryActivity(IExecutionHistoryStore history) : TaskActivity<HistoryBatch, bool>
+{
+    public override async Task<bool> RunAsync(TaskActivityContext context, HistoryBatch input)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        await history.AppendAsync(input.ExecutionId, input.Events);
+        return true;
+    }
+}

@@ -1,0 +1,382 @@
+using System.Text.Json.Nodes;
+using Hybrid.Asl.Errors;
+using Hybrid.Asl.Execution;
+using Hybrid.Asl.Expressions;
+using Hybrid.Asl.Json;
+using Hybrid.Asl.Model;
+using Microsoft.DurableTask;
+
+namespace Hybrid.Durable.Orchestration;
+
+/// <summary>
+/// The execution port on a Durable Task orchestration: tasks become calls to the one dispatch activity, waits become
+/// durable timers, branches become sub-orchestrations (large Maps in chunks), time and entropy come from the context.
+/// It also buffers the Step Functions history the interpreter records and stores it at its next durable step.
+/// </summary>
+internal sealed class DurablePort : IExecutionPort, IHistorySink
+{
+    private readonly TaskOrchestrationContext _context;
+    private readonly MachineRun _run;
+    private readonly StateMachine _machine;
+    private readonly List<StoredEvent> _pending = [];
+    private readonly Dictionary<string, string> _branchDefinitions = new(StringComparer.Ordinal);
+    private long _sequence;
+    private int _children;
+    private TimeSpan _skipped;
+
+    public DurablePort(TaskOrchestrationContext context, MachineRun run, StateMachine machine)
+    {
+        _context = context;
+        _run = run;
+        _machine = machine;
+        Entropy = new OrchestrationEntropy(context);
+    }
+
+    /// <summary>Durable operations (tasks, timers, branch batches) in this generation, for ContinueAsNew.</summary>
+    public int Operations { get; private set; }
+
+    public DateTimeOffset UtcNow => new DateTimeOffset(DateTime.SpecifyKind(_context.CurrentUtcDateTime, DateTimeKind.Utc)) + _run.Settings.ClockOffset + _skipped;
+
+    /// <summary>The run settings with the waits skipped so far folded into the clock offset, for children and ContinueAsNew.</summary>
+    public RunSettings CurrentSettings => _run.Settings with { ClockOffset = _run.Settings.ClockOffset + _skipped };
+
+    /// <summary>A time on the execution's clock, as a time for a durable timer.</summary>
+    private DateTime TimerTime(DateTimeOffset executionTime) => (executionTime - _run.Settings.ClockOffset - _skipped).UtcDateTime;
+
+    public IEntropy Entropy { get; }
+
+    private string HistoryInstance => $"{_context.InstanceId}@{_run.Generation}";
+
+    public string NewTaskToken(string stateName) => TaskTokens.Create(_context.InstanceId, _context.NewGuid());
+
+    public void Add(DateTimeOffset timestamp, string type, JsonObject? details)
+    {
+        _pending.Add(new StoredEvent(HistoryInstance, _sequence++, timestamp, type, details is null ? null : AslJson.ToJsonString(details)));
+        if (_run.IsRoot && type.EndsWith("StateEntered", StringComparison.Ordinal) && details?["stateEnteredEventDetails"]?["name"] is { } name)
+        {
+            _context.SetCustomStatus(new ExecutionProgress(name.GetValue<string>()));
+        }
+    }
+
+    /// <summary>Events not yet stored; the caller takes them (into its output, or a parent's buffer).</summary>
+    public IReadOnlyList<StoredEvent> TakePending()
+    {
+        var events = _pending.ToArray();
+        _pending.Clear();
+        return events;
+    }
+
+    /// <summary>Stores the buffered events through the history activity (replays do not store them again).</summary>
+    public async Task FlushAsync()
+    {
+        if (_pending.Count > 0)
+        {
+            await _context.CallActivityAsync(DurableNames.RecordHistory, new HistoryBatch(_run.Execution.ExecutionId, TakePending()));
+        }
+    }
+
+    public async ValueTask<JsonNode?> InvokeTaskAsync(TaskInvocation invocation, CancellationToken cancellationToken)
+    {
+        Operations++;
+        var request = new DispatchRequest(
+            _run.Execution.ExecutionId,
+            _run.Execution.Workflow,
+            invocation.StateName,
+            invocation.Resource,
+            AslJson.ToJsonString(invocation.Input),
+            invocation.Attempt,
+            invocation.TimeoutSeconds,
+            invocation.Credentials is null ? null : AslJson.ToJsonString(invocation.Credentials),
+            AslJson.ToJsonString(invocation.Context),
+            _run.Execution.Subject,
+            _run.Execution.SealedToken,
+            TakePending());
+
+        var call = _context.CallActivityAsync<DispatchResult>(DurableNames.Dispatch, request);
+        var waitsForToken = invocation.Resource.EndsWith(".waitForTaskToken", StringComparison.Ordinal);
+        DispatchResult result;
+        if (invocation.TimeoutSeconds is { } timeout && !waitsForToken)
+        {
+            using var cts = new CancellationTokenSource();
+            var timer = _context.CreateTimer(TimerTime(UtcNow.AddSeconds(timeout)), cts.Token);
+            if (await Task.WhenAny(call, timer) == timer)
+            {
+                throw new AslException(ErrorNames.Timeout, $"Task '{invocation.StateName}' did not finish within {timeout} seconds.");
+            }
+
+            await cts.CancelAsync();
+            result = await call;
+        }
+        else
+        {
+            result = await call;
+        }
+
+        if (result.Error is not null)
+        {
+            throw new AslException(result.Error, result.Cause ?? "");
+        }
+
+        if (!waitsForToken)
+        {
+            return result.Output is null ? null : AslJson.Parse(result.Output);
+        }
+
+        var token = invocation.Context["Task"]?["Token"]?.GetValue<string>() ?? throw new InvalidOperationException("A .waitForTaskToken task has no token.");
+        _ = TaskTokens.TryParse(token, out _, out var id);
+        return await WaitForCallbackAsync(invocation, id!);
+    }
+
+    private async Task<JsonNode?> WaitForCallbackAsync(TaskInvocation invocation, string id)
+    {
+        using var cts = new CancellationTokenSource();
+        var callback = _context.WaitForExternalEvent<TaskCallback>(TaskTokens.CallbackEvent(id), cts.Token);
+        Task? timeout = invocation.TimeoutSeconds is { } seconds ? _context.CreateTimer(TimerTime(UtcNow.AddSeconds(seconds)), cts.Token) : null;
+        while (true)
+        {
+            using var heartbeatCts = CancellationTokenSource.CreateLinkedTokenSource(cts.Token);
+            Task? heartbeatTimer = invocation.HeartbeatSeconds is { } hb ? _context.CreateTimer(TimerTime(UtcNow.AddSeconds(hb)), heartbeatCts.Token) : null;
+            Task? heartbeat = heartbeatTimer is null ? null : _context.WaitForExternalEvent<TaskCallback>(TaskTokens.HeartbeatEvent(id), heartbeatCts.Token);
+            var waits = new List<Task> { callback };
+            if (timeout is not null)
+            {
+                waits.Add(timeout);
+            }
+
+            if (heartbeatTimer is not null)
+            {
+                waits.Add(heartbeatTimer);
+                waits.Add(heartbeat!);
+            }
+
+            var winner = await Task.WhenAny(waits);
+            if (winner == callback)
+            {
+                await cts.CancelAsync();
+                var answer = await callback;
+                return answer.Kind == "success"
+                    ? (answer.Output is null ? null : AslJson.Parse(answer.Output))
+                    : throw new AslException(answer.Error ?? ErrorNames.TaskFailed, answer.Cause ?? "");
+            }
+
+            if (winner == timeout)
+            {
+                await cts.CancelAsync();
+                throw new AslException(ErrorNames.Timeout, $"Task '{invocation.StateName}' was not completed with its task token within {invocation.TimeoutSeconds} seconds.");
+            }
+
+            if (winner == heartbeatTimer)
+            {
+                await cts.CancelAsync();
+                throw new AslException(ErrorNames.HeartbeatTimeout, $"Task '{invocation.StateName}' sent no heartbeat within {invocation.HeartbeatSeconds} seconds.");
+            }
+
+            // A heartbeat: wait again with a fresh heartbeat timer.
+            await heartbeatCts.CancelAsync();
+        }
+    }
+
+    public async ValueTask WaitUntilAsync(DateTimeOffset until, CancellationToken cancellationToken)
+    {
+        if (until <= UtcNow)
+        {
+            return;
+        }
+
+        if (_run.Settings.SkipWaits)
+        {
+            _skipped += until - UtcNow;
+            return;
+        }
+
+        Operations++;
+        await FlushAsync();
+        await _context.CreateTimer(TimerTime(until), CancellationToken.None);
+    }
+
+    public async ValueTask<IReadOnlyList<MachineOutcome>> RunBranchesAsync(BranchBatch batch, CancellationToken cancellationToken)
+    {
+        Operations++;
+        await FlushAsync();
+        var variables = batch.Branches.Count > 0 ? VariablesText(batch.Branches[0].Variables) : null;
+        var chunk = Math.Max(1, _run.Settings.MapChunkSize);
+        var samePointer = batch.Branches.Count > 0 && batch.Branches.All(b => b.MachinePointer == batch.Branches[0].MachinePointer);
+        RunOutcome?[] outcomes;
+        if (samePointer && batch.Branches.Count > chunk)
+        {
+            outcomes = await RunChunksAsync(batch, variables, chunk);
+        }
+        else
+        {
+            outcomes = await Windowed.RunAsync(
+                batch.Branches.Count,
+                batch.MaxConcurrency,
+                batch.ToleratedFailures,
+                i => _context.CallSubOrchestratorAsync<RunOutcome>(
+                    DurableNames.Machine,
+                    BranchRunFor(batch.Branches[i], variables),
+                    new SubOrchestrationOptions { InstanceId = NextChildId() }),
+                IsFailure);
+        }
+
+        var results = new MachineOutcome[outcomes.Length];
+        for (var i = 0; i < outcomes.Length; i++)
+        {
+            if (outcomes[i] is { } outcome)
+            {
+                _pending.AddRange(outcome.PendingEvents ?? []);
+                results[i] = outcome.ToMachineOutcome();
+            }
+            else
+            {
+                results[i] = new MachineOutcome(MachineStatus.Aborted, null, null);
+            }
+        }
+
+        return results;
+    }
+
+    private async Task<RunOutcome?[]> RunChunksAsync(BranchBatch batch, string? variables, int chunk)
+    {
+        var definition = BranchDefinition(batch.Branches[0].MachinePointer);
+        var chunks = (batch.Branches.Count + chunk - 1) / chunk;
+        var limit = batch.MaxConcurrency <= 0 ? 0 : Math.Max(1, batch.MaxConcurrency / chunk);
+        var inner = batch.MaxConcurrency <= 0 ? 0 : Math.Min(batch.MaxConcurrency, chunk);
+        var chunkOutcomes = await Windowed.RunAsync(
+            chunks,
+            limit,
+            batch.ToleratedFailures,
+            c =>
+            {
+                var items = new List<BatchItem>(chunk);
+                for (var i = c * chunk; i < Math.Min(batch.Branches.Count, (c + 1) * chunk); i++)
+                {
+                    items.Add(new BatchItem(AslJson.ToJsonString(batch.Branches[i].Input), batch.Branches[i].MapItem is { } item ? AslJson.ToJsonString(item) : null));
+                }
+
+                return _context.CallSubOrchestratorAsync<BatchOutcome>(
+                    DurableNames.Batch,
+                    new BatchRun(definition, items, _run.Execution, variables, _run.DeadlineUtc, inner, batch.ToleratedFailures, CurrentSettings),
+                    new SubOrchestrationOptions { InstanceId = NextChildId() });
+            },
+            outcome => outcome.Failures);
+
+        var all = new RunOutcome?[batch.Branches.Count];
+        for (var c = 0; c < chunkOutcomes.Length; c++)
+        {
+            if (chunkOutcomes[c] is not { } outcome)
+            {
+                continue;
+            }
+
+            _pending.AddRange(outcome.PendingEvents ?? []);
+            for (var i = 0; i < outcome.Outcomes.Count; i++)
+            {
+                all[(c * chunk) + i] = outcome.Outcomes[i];
+            }
+        }
+
+        return all;
+    }
+
+    internal static int IsFailure(RunOutcome outcome) => outcome.Status == "SUCCEEDED" ? 0 : 1;
+
+    private MachineRun BranchRunFor(BranchRun branch, string? variables) => new(
+        BranchDefinition(branch.MachinePointer),
+        AslJson.ToJsonString(branch.Input),
+        _run.Execution,
+        IsRoot: false,
+        variables,
+        branch.MapItem is null ? null : AslJson.ToJsonString(branch.MapItem),
+        _run.DeadlineUtc,
+        Resume: null,
+        Generation: 0,
+        CurrentSettings);
+
+    private string NextChildId() => $"{_context.InstanceId}~{_run.Generation}.{_children++}";
+
+    private static string? VariablesText(IReadOnlyDictionary<string, JsonNode?> variables)
+    {
+        if (variables.Count == 0)
+        {
+            return null;
+        }
+
+        var obj = new JsonObject();
+        foreach (var (name, value) in variables)
+        {
+            obj[name] = AslJson.Adopt(value)?.DeepClone();
+        }
+
+        return AslJson.ToJsonString(obj);
+    }
+
+    /// <summary>A nested machine as a definition of its own (ProcessorConfig dropped, the query language kept).</summary>
+    private string BranchDefinition(string pointer)
+    {
+        if (_branchDefinitions.TryGetValue(pointer, out var text))
+        {
+            return text;
+        }
+
+        var machine = _machine.FindMachine(pointer) ?? throw new InvalidOperationException($"No branch at '{pointer}'.");
+        var copy = new JsonObject();
+        foreach (var (key, value) in machine.Source)
+        {
+            if (key != "ProcessorConfig")
+            {
+                copy[key] = value?.DeepClone();
+            }
+        }
+
+        copy["QueryLanguage"] = machine.QueryLanguage == QueryLanguage.Jsonata ? "JSONata" : "JSONPath";
+        text = AslJson.ToJsonString(copy);
+        _branchDefinitions[pointer] = text;
+        return text;
+    }
+}
+
+/// <summary>The custom status of a running execution: the state it is in.</summary>
+public sealed record ExecutionProgress(string State);
+
+/// <summary>Events to store for an execution.</summary>
+public sealed record HistoryBatch(string ExecutionId, IReadOnlyList<StoredEvent> Events);
+
+/// <summary>What a chunk of Map iterations returns.</summary>
+public sealed record BatchOutcome(IReadOnlyList<RunOutcome?> Outcomes, int Failures, IReadOnlyList<StoredEvent>? PendingEvents);
+
+/// <summary>Runs n durable calls at most <c>limit</c> at a time, starting no more once more than <c>tolerated</c> have failed.</summary>
+internal static class Windowed
+{
+    public static async Task<T?[]> RunAsync<T>(int count, int limit, int tolerated, Func<int, Task<T>> start, Func<T, int> failuresOf)
+        where T : class
+    {
+        var results = new T?[count];
+        var running = new List<(Task<T> Task, int Index)>();
+        var next = 0;
+        var failures = 0;
+        var max = limit <= 0 ? int.MaxValue : limit;
+        while (next < count || running.Count > 0)
+        {
+            while (next < count && running.Count < max && failures <= tolerated)
+            {
+                running.Add((start(next), next));
+                next++;
+            }
+
+            if (running.Count == 0)
+            {
+                break;
+            }
+
+            var done = await Task.WhenAny(running.Select(r => r.Task));
+            var position = running.FindIndex(r => r.Task == done);
+            var index = running[position].Index;
+            running.RemoveAt(position);
+            results[index] = await done;
+            failures += failuresOf(results[index]!);
+        }
+
+        return results;
+    }
+}

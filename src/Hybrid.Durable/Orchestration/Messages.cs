@@ -1,0 +1,136 @@
+using System.Text.Json.Nodes;
+using Hybrid.Asl.Execution;
+using Hybrid.Asl.Json;
+
+namespace Hybrid.Durable.Orchestration;
+
+// The messages between the orchestrators and activities. JSON payloads travel as JSON text, so that what is stored in
+// the Durable history is exactly what the engine produced (numbers keep their text) and no serializer setting can
+// change it.
+
+/// <summary>The execution's identity: the context object's Execution and StateMachine fields.</summary>
+public sealed record ExecutionMeta(
+    string ExecutionId,
+    string ExecutionArn,
+    string Name,
+    string Workflow,
+    string StateMachineArn,
+    DateTimeOffset StartTime,
+    string? Input,
+    string? RoleArn,
+    string? Principal,
+    string? Subject,
+    string? SealedToken)
+{
+    public ExecutionInfo ToExecutionInfo() => new(
+        ExecutionArn,
+        Name,
+        StateMachineArn,
+        Workflow,
+        StartTime,
+        Parse(Input),
+        RoleArn,
+        0,
+        Parse(Principal) as JsonObject);
+
+    internal static JsonNode? Parse(string? json) => json is null ? null : AslJson.Parse(json);
+
+    internal static string? Text(JsonNode? node) => AslJson.ToJsonString(node);
+}
+
+/// <summary>
+/// The input of <see cref="AslOrchestrator"/>: a state machine to run (the whole definition, or a branch or item
+/// processor as a machine of its own), its input, and where to resume after ContinueAsNew.
+/// </summary>
+/// <param name="Definition">The machine's JSON text.</param>
+/// <param name="Input">The machine's input (JSON text).</param>
+/// <param name="Execution">The execution it belongs to.</param>
+/// <param name="IsRoot">True for the execution itself; false for a branch or a Map iteration.</param>
+/// <param name="Variables">The variables in scope (JSON object text), for branches.</param>
+/// <param name="MapItem">For Map iterations, <c>{"Index","Value"}</c>.</param>
+/// <param name="DeadlineUtc">The execution's TimeoutSeconds deadline, if any.</param>
+/// <param name="Resume">Where to continue after ContinueAsNew.</param>
+/// <param name="Generation">How many times this instance has continued as new.</param>
+/// <param name="Settings">Limits chosen by the host.</param>
+public sealed record MachineRun(
+    string Definition,
+    string? Input,
+    ExecutionMeta Execution,
+    bool IsRoot,
+    string? Variables,
+    string? MapItem,
+    DateTimeOffset? DeadlineUtc,
+    ResumePoint? Resume,
+    int Generation,
+    RunSettings Settings);
+
+/// <summary>A serialized <see cref="Checkpoint"/>.</summary>
+public sealed record ResumePoint(string State, string? Input, string? Variables);
+
+/// <summary>How an execution runs: the limits that keep every Durable history bounded, and the clock.</summary>
+/// <param name="MaxOperationsPerGeneration">Durable operations (tasks, timers, branch batches) before rolling over with ContinueAsNew.</param>
+/// <param name="MapChunkSize">At most this many Map iterations are children of one orchestration; larger Maps fan out in chunks.</param>
+/// <param name="SkipWaits">Wait states and Retry intervals take no time: the execution's clock jumps instead (like <c>hybrid run --skip-waits</c>).</param>
+/// <param name="ClockOffset">Added to the orchestration's clock, so that an execution can run as of another start time (tests replaying recorded cases).</param>
+public sealed record RunSettings(int MaxOperationsPerGeneration = 100, int MapChunkSize = 100, bool SkipWaits = false, TimeSpan ClockOffset = default)
+{
+    public static RunSettings Default { get; } = new();
+}
+
+/// <summary>The output of <see cref="AslOrchestrator"/>: how the machine ended, and the history events not yet stored.</summary>
+public sealed record RunOutcome(string Status, string? Output, string? Error, string? Cause, IReadOnlyList<StoredEvent>? PendingEvents)
+{
+    internal MachineOutcome ToMachineOutcome() => new(
+        Status switch
+        {
+            "SUCCEEDED" => MachineStatus.Succeeded,
+            "TIMED_OUT" => MachineStatus.TimedOut,
+            "ABORTED" => MachineStatus.Aborted,
+            _ => MachineStatus.Failed,
+        },
+        Status == "SUCCEEDED" ? ExecutionMeta.Parse(Output) : null,
+        Error is null ? null : new Hybrid.Asl.Errors.AslError(Error, Cause));
+}
+
+/// <summary>The input of <see cref="AslBatchOrchestrator"/>: many iterations of one item processor.</summary>
+public sealed record BatchRun(
+    string Definition,
+    IReadOnlyList<BatchItem> Items,
+    ExecutionMeta Execution,
+    string? Variables,
+    DateTimeOffset? DeadlineUtc,
+    int MaxConcurrency,
+    int ToleratedFailures,
+    RunSettings Settings);
+
+/// <summary>One Map iteration: its input and its <c>$$.Map.Item</c>.</summary>
+public sealed record BatchItem(string? Input, string? MapItem);
+
+/// <summary>A history event as stored: its place in the execution and its content. Ids are assigned when read.</summary>
+/// <param name="Instance">The Durable instance that produced it.</param>
+/// <param name="Sequence">Its position among that instance generation's events.</param>
+/// <param name="Timestamp">When it happened, on the orchestration's clock.</param>
+/// <param name="Type">The Step Functions event type.</param>
+/// <param name="Details">The details object as JSON text.</param>
+public sealed record StoredEvent(string Instance, long Sequence, DateTimeOffset Timestamp, string Type, string? Details);
+
+/// <summary>What the dispatch activity is asked to do.</summary>
+public sealed record DispatchRequest(
+    string ExecutionId,
+    string Workflow,
+    string StateName,
+    string Resource,
+    string? Input,
+    int Attempt,
+    double? TimeoutSeconds,
+    string? Credentials,
+    string? Context,
+    string? Subject,
+    string? SealedToken,
+    IReadOnlyList<StoredEvent>? History);
+
+/// <summary>The dispatch activity's answer: a result, or an ASL error (task errors are data, not exceptions).</summary>
+public sealed record DispatchResult(string? Output, string? Error, string? Cause);
+
+/// <summary>A task-token callback, raised as an external event on the waiting instance.</summary>
+public sealed record TaskCallback(string Kind, string? Output, string? Error, string? Cause);

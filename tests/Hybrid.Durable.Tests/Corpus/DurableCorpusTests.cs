@@ -1,0 +1,112 @@
+using Hybrid.Asl.Json;
+using Hybrid.Asl.Running;
+using Hybrid.Durable.Dispatch;
+using Hybrid.Durable.Executions;
+using Hybrid.Durable.Orchestration;
+using Hybrid.Testing;
+using Microsoft.DurableTask;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Hybrid.Durable.Tests.Corpus;
+
+/// <summary>Starts the durable host once for the whole corpus.</summary>
+public sealed class CorpusHostFixture : IAsyncLifetime
+{
+    internal MockMiddleware Mocks { get; } = new();
+
+    internal DurableHost Host { get; private set; } = null!;
+
+    public async Task InitializeAsync() =>
+        Host = await DurableHost.StartAsync(
+            FolderWorkflowRegistry.FromSources([]),
+            handlers => handlers.Register("*", input => input?.DeepClone()),
+            configure: services => services.AddSingleton<IDispatchMiddleware>(Mocks));
+
+    public async Task DisposeAsync() => await Host.DisposeAsync();
+}
+
+/// <summary>The engine's whole fixture corpus through the durable runner, on the in-memory backend: the same results as the direct runner.</summary>
+public sealed class DurableCorpusTests(CorpusHostFixture fixture) : IClassFixture<CorpusHostFixture>
+{
+    public static IEnumerable<object[]> Cases() => AslCorpus.Names();
+
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public async Task DurableRunner_FixtureCase_MatchesAws(string name)
+    {
+        var result = await DurableCorpus.RunAsync(fixture.Host, fixture.Mocks, AslCorpus.Load(name));
+
+        DurableCorpus.AssertMatches(AslCorpus.Load(name), result);
+    }
+}
+
+/// <summary>Runs corpus cases as durable executions, with the fixed context the corpus expects.</summary>
+internal static class DurableCorpus
+{
+    private static int _counter;
+
+    public static async Task<ExecutionDescription> RunAsync(DurableHost host, MockMiddleware mocks, AslCase fixture, TimeSpan? timeout = null)
+    {
+        var instanceId = $"Fixture:case-{Interlocked.Increment(ref _counter)}-{Path.GetFileNameWithoutExtension(fixture.Name)}";
+        if (fixture.Mocks is not null)
+        {
+            var table = new Dictionary<string, IReadOnlyList<MockedResponse>>(StringComparer.Ordinal);
+            foreach (var (state, responses) in fixture.Mocks)
+            {
+                table[state] = MockConfig.ParseResponses(responses, state);
+            }
+
+            mocks.Add(instanceId, new MockedTaskResponses(table));
+        }
+
+        var now = DateTimeOffset.UtcNow;
+        var input = AslJson.ToJsonString(fixture.Input);
+        var meta = new ExecutionMeta(
+            instanceId,
+            AslCorpus.Context.ExecutionId,
+            AslCorpus.Context.ExecutionName,
+            AslCorpus.Context.StateMachineName,
+            AslCorpus.Context.StateMachineId,
+            AslCorpus.Context.StartTime,
+            input,
+            AslCorpus.Context.RoleArn,
+            null,
+            null,
+            null);
+        var definition = fixture.Definition.ToJsonString();
+        var timeoutSeconds = fixture.Definition["TimeoutSeconds"]?.GetValue<int>();
+        var run = new MachineRun(
+            definition,
+            input,
+            meta,
+            IsRoot: true,
+            null,
+            null,
+            timeoutSeconds is { } t ? AslCorpus.Context.StartTime.AddSeconds(t) : null,
+            null,
+            0,
+            RunSettings.Default with { SkipWaits = true, ClockOffset = AslCorpus.Context.StartTime - now });
+        await host.Client.ScheduleNewOrchestrationInstanceAsync(DurableNames.Machine, run, new StartOrchestrationOptions(instanceId));
+        return await host.WaitAsync(instanceId, timeout);
+    }
+
+    public static void AssertMatches(AslCase fixture, ExecutionDescription result)
+    {
+        var actual = $"status {result.Status}, output {AslJson.ToJsonString(result.Output)}, error {result.Error}, cause {result.Cause}";
+        Assert.True(fixture.ExpectedStatus == result.Status, $"{fixture.Name} ({fixture.Description})\nexpected status {fixture.ExpectedStatus}, got {actual}");
+        if (fixture.HasExpectedOutput)
+        {
+            Assert.True(AslJson.DeepEquals(fixture.ExpectedOutput, result.Output), $"{fixture.Name}\nexpected output {AslJson.ToJsonString(fixture.ExpectedOutput)}\ngot {actual}");
+        }
+
+        if (fixture.ExpectedError is not null)
+        {
+            Assert.True(fixture.ExpectedError == result.Error, $"{fixture.Name}\nexpected error {fixture.ExpectedError}, got {actual}");
+        }
+
+        if (fixture.ExpectedCause is not null)
+        {
+            Assert.True(fixture.ExpectedCause == result.Cause, $"{fixture.Name}\nexpected cause {fixture.ExpectedCause}\ngot {actual}");
+        }
+    }
+}
