@@ -239,10 +239,13 @@ public sealed class DurableBackend : IAsyncDisposable, IDisposable
         };
 
         // Order: the fixes apply to what the sidecar hands over before it reaches Azure Storage.
-        return new CompletionPollingDecorator(
-            new SubOrchestrationCreatedEventDecorator(
-                new SubOrchestrationTagsDecorator(new AzureStorageOrchestrationService(settings))),
-            CompletionPollCeiling);
+        return new ConcurrencyLimitsDecorator(
+            new CompletionPollingDecorator(
+                new SubOrchestrationCreatedEventDecorator(
+                    new SubOrchestrationTagsDecorator(new AzureStorageOrchestrationService(settings))),
+                CompletionPollCeiling),
+            Options.MaxConcurrentOrchestrations,
+            Options.MaxConcurrentActivities);
     }
 
     private WebApplication BuildSidecar(OrchestrationServiceDecorator service)

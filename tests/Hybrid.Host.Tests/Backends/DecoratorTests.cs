@@ -120,15 +120,46 @@ public sealed class DecoratorTests
     }
 
     [Fact]
-    public void ConcurrencyLimits_InMemoryBackend_ReportsConfiguredLimits()
+    public void ConcurrencyLimits_InMemoryBackend_ReportsNoLimitToTheSidecar()
     {
         var inMemory = new InMemoryOrchestrationService();
         var decorator = new ConcurrencyLimitsDecorator(inMemory, maxOrchestrations: 100, maxActivities: 80);
 
         Assert.Equal(Environment.ProcessorCount, inMemory.MaxConcurrentTaskActivityWorkItems);
-        Assert.Equal(100, decorator.MaxConcurrentTaskOrchestrationWorkItems);
-        Assert.Equal(80, decorator.MaxConcurrentTaskActivityWorkItems);
+        Assert.Equal(int.MaxValue, decorator.MaxConcurrentTaskOrchestrationWorkItems);
+        Assert.Equal(int.MaxValue, decorator.MaxConcurrentTaskActivityWorkItems);
+        Assert.Equal((100, 80), (decorator.OrchestrationLimit, decorator.ActivityLimit));
         Assert.Equal(inMemory.TaskOrchestrationDispatcherCount, decorator.TaskOrchestrationDispatcherCount);
+    }
+
+    [Fact]
+    public async Task ConcurrencyLimits_ActivitiesAtTheLimit_NextFetchWaitsForACompletion()
+    {
+        var inMemory = new InMemoryOrchestrationService();
+        var decorator = new ConcurrencyLimitsDecorator(inMemory, maxOrchestrations: 1, maxActivities: 2);
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        await inMemory.CompleteTaskOrchestrationWorkItemAsync(
+            new TaskOrchestrationWorkItem { InstanceId = Parent.InstanceId },
+            NewState(),
+            [Scheduled(1), Scheduled(2), Scheduled(3)],
+            [],
+            [],
+            null!,
+            new OrchestrationState { OrchestrationInstance = Parent });
+
+        var first = await decorator.LockNextTaskActivityWorkItem(Timeout.InfiniteTimeSpan, cts.Token);
+        var second = await decorator.LockNextTaskActivityWorkItem(Timeout.InfiniteTimeSpan, cts.Token);
+        var third = decorator.LockNextTaskActivityWorkItem(Timeout.InfiniteTimeSpan, cts.Token);
+        await Task.Yield();
+        var waitedAtLimit = !third.IsCompleted;
+        await decorator.AbandonTaskActivityWorkItemAsync(first);
+        await decorator.CompleteTaskActivityWorkItemAsync(first, new TaskMessage { Event = new TaskCompletedEvent(-1, 1, "1"), OrchestrationInstance = Parent });
+        var fetched = await third.WaitAsync(cts.Token);
+
+        Assert.True(waitedAtLimit, "The third fetch did not wait for a free slot.");
+        Assert.NotNull(second);
+        Assert.NotNull(fetched);
+        Assert.Equal(2, decorator.InFlight);
     }
 
     [Fact]
@@ -211,6 +242,13 @@ public sealed class DecoratorTests
         state.AddEvent(new ExecutionStartedEvent(-1, "21") { Name = "Parent", OrchestrationInstance = Parent });
         return state;
     }
+
+    private static TaskMessage Scheduled(int id) => new()
+    {
+        Event = new TaskScheduledEvent(id, "Activity"),
+        OrchestrationInstance = Parent,
+        SequenceNumber = id,
+    };
 
     private static Task CompleteAsync(
         OrchestrationServiceDecorator decorator,

@@ -92,6 +92,7 @@ public sealed class DurableBackendTests
 
         Assert.Same(harness.Backend, harness.Services.GetRequiredService<DurableBackend>());
         Assert.True(harness.Backend.Service.IsStarted);
-        Assert.Equal(100, harness.Backend.Service.MaxConcurrentTaskActivityWorkItems);
+        var limits = Assert.IsType<ConcurrencyLimitsDecorator>(harness.Backend.Service);
+        Assert.Equal((100, 100), (limits.OrchestrationLimit, limits.ActivityLimit));
     }
 }
