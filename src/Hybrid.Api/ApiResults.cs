@@ -110,7 +110,7 @@ internal sealed class ProblemResult(int status, string code, string detail) : IR
             ["title"] = title,
             ["status"] = status,
             ["detail"] = detail,
-            ["instance"] = httpContext.Request.PathBase.Add(httpContext.Request.Path).Value,
+            ["instance"] = httpContext.Request.PathBase.Add(httpContext.Request.Path).ToUriComponent(),
             ["code"] = code,
         };
         foreach (var (name, value) in Extensions)

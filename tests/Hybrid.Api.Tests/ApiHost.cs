@@ -107,7 +107,7 @@ public sealed class ApiHost : IAsyncLifetime
         Assert.Equal((int)status, (int?)problem["status"]);
         Assert.False(string.IsNullOrEmpty((string?)problem["detail"]));
         Assert.Equal(code, (string?)problem["code"]);
-        Assert.Equal(response.RequestMessage!.RequestUri!.AbsolutePath, (string?)problem["instance"]);
+        Assert.Equal(Uri.UnescapeDataString(response.RequestMessage!.RequestUri!.AbsolutePath), Uri.UnescapeDataString((string?)problem["instance"] ?? ""));
         return problem;
     }
 }
