@@ -111,6 +111,22 @@ public sealed partial class JsonataException : Exception
         ["U1001"] = "{{{message}}}",
     };
 
+    /// <summary>
+    /// Creates an error for a host function to throw, so it reaches the caller like a built-in's error (the position
+    /// and function name of the call are filled in on the way out).
+    /// </summary>
+    public JsonataException(string code, string message)
+        : base(message)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(code);
+        Code = code;
+        Position = -1;
+        Detail = message;
+        _hostMessage = true;
+    }
+
+    private readonly bool _hostMessage;
+
     internal JsonataException(string code, int? position = null, object? value = null, string? token = null)
         : base(code)
     {
@@ -147,7 +163,7 @@ public sealed partial class JsonataException : Exception
 
     private string BuildMessage()
     {
-        if (!Templates.TryGetValue(Code, out var template))
+        if (_hostMessage || !Templates.TryGetValue(Code, out var template))
         {
             return Detail ?? Code;
         }

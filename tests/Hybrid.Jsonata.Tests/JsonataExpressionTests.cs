@@ -166,6 +166,19 @@ public sealed class JsonataExpressionTests
     }
 
     [Fact]
+    public void Bindings_HostFunctionErrors_CarryCodeMessageAndCallSite()
+    {
+        var bindings = new JsonataBindings().BindFunction("partition", _ => throw new JsonataException("States.Runtime", "no partition here"));
+
+        var ex = Fails("1 + $partition()", bindings: bindings);
+
+        Assert.Equal("States.Runtime", ex.Code);
+        Assert.Equal("no partition here", ex.Message);
+        Assert.Equal("partition", ex.Token);
+        Assert.Equal(15, ex.Position);
+    }
+
+    [Fact]
     public void Limits_MaxDepth_StopsRunawayRecursion()
     {
         var ex = Fails("($f := function($n){ $n + $f($n - 1) }; $f(1))", options: new JsonataOptions { MaxDepth = 200 });

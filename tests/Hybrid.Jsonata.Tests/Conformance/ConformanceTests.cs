@@ -34,8 +34,10 @@ public sealed class ConformanceTests
         return data;
     }
 
+    // Excluded cases (Conformance/exclusions.json) are still listed, as skipped, so the total always counts every case.
     [Theory]
     [MemberData(nameof(Included))]
+    [MemberData(nameof(Excluded), Skip = "excluded in Conformance/exclusions.json (the reason is given there)")]
     public void Case_MatchesReference(string id) => Run(ConformanceSuite.Cases[id]);
 
     [Fact]
