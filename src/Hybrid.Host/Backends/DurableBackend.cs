@@ -242,7 +242,11 @@ public sealed class DurableBackend : IAsyncDisposable, IDisposable
         return new ConcurrencyLimitsDecorator(
             new CompletionPollingDecorator(
                 new SubOrchestrationCreatedEventDecorator(
-                    new SubOrchestrationTagsDecorator(new AzureStorageOrchestrationService(settings))),
+                    new SubOrchestrationTagsDecorator(
+                        new ActivityLockRenewalDecorator(
+                            new AzureStorageOrchestrationService(settings),
+                            settings.WorkItemQueueVisibilityTimeout / 3,
+                            _loggerFactory.CreateLogger<ActivityLockRenewalDecorator>()))),
                 CompletionPollCeiling),
             Options.MaxConcurrentOrchestrations,
             Options.MaxConcurrentActivities);

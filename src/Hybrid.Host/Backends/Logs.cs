@@ -18,4 +18,8 @@ internal static partial class Logs
 
     [LoggerMessage(EventId = 8103, Level = LogLevel.Warning, Message = "Durable backend {Backend} failed while stopping")]
     public static partial void StopFailed(ILogger logger, Exception exception, DurableBackendKind backend);
+
+    [LoggerMessage(EventId = 8104, Level = LogLevel.Warning,
+        Message = "Could not renew the lock of activity work item {WorkItemId}; it may run again if it outlives the lock")]
+    public static partial void ActivityLockRenewalFailed(ILogger logger, Exception exception, string workItemId);
 }

@@ -4,6 +4,7 @@ using Google.Protobuf.Collections;
 using Hybrid.Host.Backends;
 using Microsoft.DurableTask.Testing.Sidecar;
 using Microsoft.DurableTask.Testing.Sidecar.Dispatcher;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Hybrid.Host.Tests.Backends;
 
@@ -138,14 +139,7 @@ public sealed class DecoratorTests
         var inMemory = new InMemoryOrchestrationService();
         var decorator = new ConcurrencyLimitsDecorator(inMemory, maxOrchestrations: 1, maxActivities: 2);
         using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-        await inMemory.CompleteTaskOrchestrationWorkItemAsync(
-            new TaskOrchestrationWorkItem { InstanceId = Parent.InstanceId },
-            NewState(),
-            [Scheduled(1), Scheduled(2), Scheduled(3)],
-            [],
-            [],
-            null!,
-            new OrchestrationState { OrchestrationInstance = Parent });
+        await EnqueueActivitiesAsync(inMemory, 3);
 
         var first = await decorator.LockNextTaskActivityWorkItem(Timeout.InfiniteTimeSpan, cts.Token);
         var second = await decorator.LockNextTaskActivityWorkItem(Timeout.InfiniteTimeSpan, cts.Token);
@@ -153,7 +147,7 @@ public sealed class DecoratorTests
         await Task.Yield();
         var waitedAtLimit = !third.IsCompleted;
         await decorator.AbandonTaskActivityWorkItemAsync(first);
-        await decorator.CompleteTaskActivityWorkItemAsync(first, new TaskMessage { Event = new TaskCompletedEvent(-1, 1, "1"), OrchestrationInstance = Parent });
+        await decorator.CompleteTaskActivityWorkItemAsync(first, Completed(1));
         var fetched = await third.WaitAsync(cts.Token);
 
         Assert.True(waitedAtLimit, "The third fetch did not wait for a free slot.");
@@ -166,6 +160,46 @@ public sealed class DecoratorTests
     public void ConcurrencyLimits_ZeroLimit_Throws()
     {
         Assert.Throws<ArgumentOutOfRangeException>(() => new ConcurrencyLimitsDecorator(new InMemoryOrchestrationService(), 0, 1));
+    }
+
+    [Fact]
+    public async Task LockRenewal_ActivityInFlight_RenewsUntilCompleted()
+    {
+        var inMemory = new InMemoryOrchestrationService();
+        var inner = new RecordingService(inMemory);
+        var decorator = new ActivityLockRenewalDecorator(inner, TimeSpan.FromMilliseconds(20), NullLogger.Instance);
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        await EnqueueActivitiesAsync(inMemory, 1);
+
+        var workItem = await decorator.LockNextTaskActivityWorkItem(Timeout.InfiniteTimeSpan, cts.Token);
+        while (inner.Renewals < 2)
+        {
+            await Task.Delay(10, cts.Token);
+        }
+
+        await decorator.CompleteTaskActivityWorkItemAsync(workItem, Completed(1));
+        var renewalsAtCompletion = inner.Renewals;
+
+        Assert.Equal(0, decorator.Renewing);
+        Assert.True(renewalsAtCompletion >= 2);
+    }
+
+    [Fact]
+    public async Task LockRenewal_Stop_EndsEveryRenewal()
+    {
+        var inMemory = new InMemoryOrchestrationService();
+        var decorator = new ActivityLockRenewalDecorator(new RecordingService(inMemory), TimeSpan.FromMinutes(1), NullLogger.Instance);
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        await EnqueueActivitiesAsync(inMemory, 2);
+        await decorator.StartAsync();
+        await decorator.LockNextTaskActivityWorkItem(Timeout.InfiniteTimeSpan, cts.Token);
+        await decorator.LockNextTaskActivityWorkItem(Timeout.InfiniteTimeSpan, cts.Token);
+        var renewingBeforeStop = decorator.Renewing;
+
+        await decorator.StopAsync(isForced: true);
+
+        Assert.Equal(2, renewingBeforeStop);
+        Assert.Equal(0, decorator.Renewing);
     }
 
     [Fact]
@@ -242,6 +276,20 @@ public sealed class DecoratorTests
         state.AddEvent(new ExecutionStartedEvent(-1, "21") { Name = "Parent", OrchestrationInstance = Parent });
         return state;
     }
+
+    /// <summary>Queues <paramref name="count"/> activity work items in <paramref name="inMemory"/>, as a checkpoint would.</summary>
+    private static Task EnqueueActivitiesAsync(InMemoryOrchestrationService inMemory, int count) =>
+        inMemory.CompleteTaskOrchestrationWorkItemAsync(
+            new TaskOrchestrationWorkItem { InstanceId = Parent.InstanceId },
+            NewState(),
+            [.. Enumerable.Range(1, count).Select(Scheduled)],
+            [],
+            [],
+            null!,
+            new OrchestrationState { OrchestrationInstance = Parent });
+
+    private static TaskMessage Completed(int id) =>
+        new() { Event = new TaskCompletedEvent(-1, id, "1"), OrchestrationInstance = Parent };
 
     private static TaskMessage Scheduled(int id) => new()
     {

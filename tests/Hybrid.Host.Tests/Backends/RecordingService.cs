@@ -8,11 +8,15 @@ namespace Hybrid.Host.Tests.Backends;
 /// The innermost service of the decorator tests: records what reaches it instead of storing it, and answers instance
 /// reads from a script.
 /// </summary>
-internal sealed class RecordingService() : OrchestrationServiceDecorator(new InMemoryOrchestrationService())
+internal sealed class RecordingService(IOrchestrationService? inner = null) : OrchestrationServiceDecorator(inner ?? new InMemoryOrchestrationService())
 {
+    private int _renewals;
+
     private readonly Queue<OrchestrationStatus?> _states = new();
 
     public int Stops { get; private set; }
+
+    public int Renewals => Volatile.Read(ref _renewals);
 
     public int StateReads { get; private set; }
 
@@ -61,6 +65,12 @@ internal sealed class RecordingService() : OrchestrationServiceDecorator(new InM
         return Task.FromResult(status is null
             ? null!
             : new OrchestrationState { OrchestrationInstance = new OrchestrationInstance { InstanceId = instanceId }, OrchestrationStatus = status.Value });
+    }
+
+    public override Task<TaskActivityWorkItem> RenewTaskActivityWorkItemLockAsync(TaskActivityWorkItem workItem)
+    {
+        Interlocked.Increment(ref _renewals);
+        return base.RenewTaskActivityWorkItemLockAsync(workItem);
     }
 
     protected override Task StopCoreAsync(bool isForced)
