@@ -164,9 +164,6 @@ internal static class RequestReader
 
     private static ProblemResult Malformed(string what, string code, JsonException e, byte[] bytes)
     {
-        // System.Text.Json counts lines and bytes from 0; people count from 1.
-        var line = (e.LineNumber ?? 0) + 1;
-        var column = (e.BytePositionInLine ?? 0) + 1;
         var message = e.Message;
         var cut = message.IndexOf(" LineNumber:", StringComparison.Ordinal);
         if (cut > 0)
@@ -174,20 +171,25 @@ internal static class RequestReader
             message = message[..cut].TrimEnd();
         }
 
-        var problem = Problems.BadRequest(code, $"The {what} is not valid JSON: at line {line}, byte {column}: {message}{Near(bytes, e)}");
+        // The reader's advice is for programmers who configure it, not for people who send a body.
+        message = message.Replace(" Change the reader options.", "", StringComparison.Ordinal);
+        if (e.LineNumber is not { } lineNumber || e.BytePositionInLine is not { } bytePosition)
+        {
+            return Problems.BadRequest(code, $"The {what} is not valid JSON: {message}");
+        }
+
+        // System.Text.Json counts lines and bytes from 0; people count from 1.
+        var line = lineNumber + 1;
+        var column = bytePosition + 1;
+        var problem = Problems.BadRequest(code, $"The {what} is not valid JSON: at line {line}, byte {column}: {message}{Near(bytes, lineNumber, bytePosition)}");
         problem.Extensions["line"] = line;
         problem.Extensions["position"] = column;
         return problem;
     }
 
     /// <summary>A short excerpt of the line where the JSON broke, to show the spot.</summary>
-    private static string Near(byte[] bytes, JsonException e)
+    private static string Near(byte[] bytes, long lineNumber, long position)
     {
-        if (e.LineNumber is not { } lineNumber || e.BytePositionInLine is not { } position)
-        {
-            return "";
-        }
-
         var start = 0;
         for (long line = 0; line < lineNumber && start < bytes.Length; start++)
         {

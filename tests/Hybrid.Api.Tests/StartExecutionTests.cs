@@ -118,6 +118,7 @@ public sealed class StartExecutionTests(ApiHost host) : ApiTestBase(host)
         Assert.Equal(line, (int?)problem["line"]);
         Assert.Equal(position, (int?)problem["position"]);
         Assert.Contains($"at line {line}, byte {position}", (string?)problem["detail"], StringComparison.Ordinal);
+        Assert.DoesNotContain("reader options", (string?)problem["detail"], StringComparison.Ordinal);
         Assert.Empty(Fake.Calls);
     }
 
@@ -126,7 +127,9 @@ public sealed class StartExecutionTests(ApiHost host) : ApiTestBase(host)
     {
         using var response = await Host.PostJsonAsync("api/workflows/hello/executions", """{"a":1,"a":2}""");
 
-        await ApiHost.ReadProblemAsync(response, HttpStatusCode.BadRequest, "InvalidExecutionInput");
+        var problem = await ApiHost.ReadProblemAsync(response, HttpStatusCode.BadRequest, "InvalidExecutionInput");
+        Assert.Contains("Duplicate property 'a'", (string?)problem["detail"], StringComparison.Ordinal);
+        Assert.Null(problem["line"]);
         Assert.Empty(Fake.Calls);
     }
 
