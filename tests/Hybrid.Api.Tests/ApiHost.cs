@@ -35,6 +35,7 @@ public sealed class ApiHost : IAsyncLifetime
     {
         Fake.AddWorkflow("hello", Workflows.Hello);
         Fake.AddWorkflow("orders", Workflows.Orders);
+        Fake.AddWorkflow("polling", Workflows.Polling);
 
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { EnvironmentName = "Production" });
         builder.WebHost.UseKestrel(options => options.Listen(IPAddress.Loopback, 0));

@@ -14,6 +14,18 @@ public sealed class ChromiumFactAttribute : FactAttribute
     }
 }
 
+/// <summary>A theory that runs only where Debian's chromium is installed.</summary>
+public sealed class ChromiumTheoryAttribute : TheoryAttribute
+{
+    public ChromiumTheoryAttribute()
+    {
+        if (!File.Exists(Chromium.Executable))
+        {
+            Skip = $"Headless Chromium is not installed at {Chromium.Executable} (apt-get install chromium).";
+        }
+    }
+}
+
 /// <summary>Runs headless Chromium once against a page on loopback, with a fresh profile and no network beyond it.</summary>
 internal static class Chromium
 {

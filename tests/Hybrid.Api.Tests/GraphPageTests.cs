@@ -101,14 +101,35 @@ public sealed partial class GraphPageTests(ApiHost host, ITestOutputHelper outpu
     }
 
     [ChromiumFact]
-    public async Task GraphPage_Screenshot_RendersTheColouredGraph()
+    public async Task GraphPage_LoopAndNestedMap_DrawsTheBackEdgeAndEveryNestedState()
+    {
+        Fake.Expect(nameof(IExecutionService.ListAsync));
+
+        var dom = await Chromium.DumpDomAsync(new Uri(Host.BaseAddress, "#workflow=polling"));
+
+        Assert.Equal(["Announce", "Archive", "Check", "Copy", "Each region", "Finished?", "Gave up", "Pause", "Publish", "Submit"], States(dom).Keys.Order(StringComparer.Ordinal));
+        var edges = EdgePattern().Matches(dom).Select(m => $"{m.Groups["from"].Value}->{m.Groups["to"].Value}:{m.Groups["kind"].Value}").ToHashSet();
+        Assert.Contains("Finished?->Pause:default", edges);
+        Assert.Contains("Announce->Archive:next", edges);
+    }
+
+    [ChromiumTheory]
+    [InlineData("orders", "orders:bulk-1")]
+    [InlineData("polling", null)]
+    public async Task GraphPage_Screenshot_RendersTheGraph(string workflow, string? execution)
     {
         Seed();
+        if (execution is null)
+        {
+            Fake.Expect(nameof(IExecutionService.ListAsync));
+        }
+
         var folder = Environment.GetEnvironmentVariable("HYBRID_API_SCREENSHOTS") ?? Path.GetTempPath();
-        var path = Path.Combine(folder, $"hybrid-graph-{Guid.NewGuid():N}.png");
+        var path = Path.Combine(folder, $"hybrid-graph-{workflow}-{Guid.NewGuid():N}.png");
         try
         {
-            await Chromium.ScreenshotAsync(new Uri(Host.BaseAddress, "#workflow=orders&execution=orders%3Abulk-1"), path);
+            var fragment = execution is null ? $"#workflow={workflow}" : $"#workflow={workflow}&execution={Uri.EscapeDataString(execution)}";
+            await Chromium.ScreenshotAsync(new Uri(Host.BaseAddress, fragment), path);
 
             var png = await File.ReadAllBytesAsync(path);
             Assert.True(png.Length > 10_000, $"The screenshot has only {png.Length} bytes.");

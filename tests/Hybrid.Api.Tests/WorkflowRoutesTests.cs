@@ -13,7 +13,7 @@ public sealed class WorkflowRoutesTests(ApiHost host) : ApiTestBase(host)
 
         var body = await ApiHost.ReadJsonAsync(response, HttpStatusCode.OK);
         var workflows = Assert.IsType<JsonArray>(body["workflows"]);
-        Assert.Equal(["hello", "orders"], workflows.Select(w => (string?)w!["name"]));
+        Assert.Equal(["hello", "orders", "polling"], workflows.Select(w => (string?)w!["name"]));
         var hello = workflows[0]!;
         Assert.Equal("Says hello.", (string?)hello["comment"]);
         Assert.Equal(Fake.Find("hello")!.Hash, (string?)hello["hash"]);

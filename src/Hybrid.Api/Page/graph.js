@@ -175,7 +175,8 @@
   }
 
   // A machine (the top level, a Parallel branch, a Map processor) laid out in layers: each state sits one layer below
-  // the nearest state that leads to it (breadth-first from StartAt), so loops do not stretch the graph.
+  // the nearest state that leads to it (breadth-first from StartAt), so loops do not stretch the graph. The states of a
+  // layer share its top edge, so arrows into a layer stay in the gap above it.
   function layoutMachine(machine, top) {
     var states = statesOf(machine);
     var names = Object.keys(states);
@@ -230,7 +231,6 @@
         x += node.w + H_GAP;
         h = Math.max(h, node.h);
       });
-      layer.forEach(function (node) { node.y += (h - node.h) / 2; });
       y += h + V_GAP;
     });
     var height = layers.length ? y - V_GAP : 0;
@@ -317,10 +317,16 @@
       var endY = layout.h - TERMINAL / 2;
       svg('ellipse', { cx: cx, cy: endY, rx: 34, ry: TERMINAL / 2 - 6, 'class': 'terminal' }, nodeLayer);
       text(nodeLayer, cx, endY + 4, 'End', 'terminal-label');
+      // Arrows to End drop straight down to the gap above it first, so they pass beside taller states, not through them.
+      var lane = endY - TERMINAL / 2 - V_GAP / 2 + 8;
       Object.keys(layout.nodes).forEach(function (n) {
         var node = layout.nodes[n];
         if (isEnd(node.state)) {
-          edge(edgeLayer, node.x + node.w / 2, node.y + node.h, cx, endY - TERMINAL / 2 + 6, 'next');
+          var x = node.x + node.w / 2, y = node.y + node.h, ty = endY - TERMINAL / 2 + 6;
+          svg('path', {
+            d: 'M' + x + ',' + y + ' L' + x + ',' + Math.max(y, lane) + ' C' + x + ',' + (ty - 4) + ' ' + cx + ',' + Math.max(y, lane) + ' ' + cx + ',' + ty,
+            'class': 'edge next', 'marker-end': 'url(#arrow)', 'data-from': n, 'data-to': '(End)'
+          }, edgeLayer);
         }
       });
     }

@@ -56,4 +56,42 @@ public static class Workflows
           }
         }
         """;
+
+    /// <summary>A polling loop (a Choice back to a Wait) and a Map nested in a Parallel branch.</summary>
+    public const string Polling = """
+        {
+          "StartAt": "Submit",
+          "States": {
+            "Submit": { "Type": "Task", "Resource": "arn:aws:states:::hybrid:echo", "Next": "Pause" },
+            "Pause": { "Type": "Wait", "Seconds": 5, "Next": "Check" },
+            "Check": { "Type": "Task", "Resource": "arn:aws:states:::hybrid:echo", "Next": "Finished?" },
+            "Finished?": {
+              "Type": "Choice",
+              "Choices": [
+                { "Variable": "$.status", "StringEquals": "DONE", "Next": "Publish" },
+                { "Variable": "$.status", "StringEquals": "FAILED", "Next": "Gave up" }
+              ],
+              "Default": "Pause"
+            },
+            "Publish": {
+              "Type": "Parallel",
+              "Branches": [
+                {
+                  "StartAt": "Each region",
+                  "States": {
+                    "Each region": {
+                      "Type": "Map",
+                      "ItemProcessor": { "StartAt": "Copy", "States": { "Copy": { "Type": "Pass", "End": true } } },
+                      "End": true
+                    }
+                  }
+                },
+                { "StartAt": "Announce", "States": { "Announce": { "Type": "Pass", "Next": "Archive" }, "Archive": { "Type": "Pass", "End": true } } }
+              ],
+              "End": true
+            },
+            "Gave up": { "Type": "Fail", "Error": "Polling.Failed" }
+          }
+        }
+        """;
 }
