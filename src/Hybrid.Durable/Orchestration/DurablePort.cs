@@ -104,7 +104,7 @@ internal sealed class DurablePort : IExecutionPort, IHistorySink
                 throw new AslException(ErrorNames.Timeout, $"Task '{invocation.StateName}' did not finish within {timeout} seconds.");
             }
 
-            await cts.CancelAsync();
+            CancelTimers(cts);
             result = await call;
         }
         else
@@ -152,7 +152,7 @@ internal sealed class DurablePort : IExecutionPort, IHistorySink
             var winner = await Task.WhenAny(waits);
             if (winner == callback)
             {
-                await cts.CancelAsync();
+                CancelTimers(cts);
                 var answer = await callback;
                 return answer.Kind == "success"
                     ? (answer.Output is null ? null : AslJson.Parse(answer.Output))
@@ -161,20 +161,29 @@ internal sealed class DurablePort : IExecutionPort, IHistorySink
 
             if (winner == timeout)
             {
-                await cts.CancelAsync();
+                CancelTimers(cts);
                 throw new AslException(ErrorNames.Timeout, $"Task '{invocation.StateName}' was not completed with its task token within {invocation.TimeoutSeconds} seconds.");
             }
 
             if (winner == heartbeatTimer)
             {
-                await cts.CancelAsync();
+                CancelTimers(cts);
                 throw new AslException(ErrorNames.HeartbeatTimeout, $"Task '{invocation.StateName}' sent no heartbeat within {invocation.HeartbeatSeconds} seconds.");
             }
 
             // A heartbeat: wait again with a fresh heartbeat timer.
-            await heartbeatCts.CancelAsync();
+            CancelTimers(heartbeatCts);
         }
     }
+
+    /// <summary>
+    /// Cancels durable timers and waits synchronously. Orchestrator code must never await a task that completes off
+    /// the orchestration's thread (such as <see cref="CancellationTokenSource.CancelAsync"/>): the episode would end
+    /// with the continuation still pending, and the orchestration would hang.
+    /// </summary>
+#pragma warning disable CA1849 // Deliberately synchronous: see above.
+    private static void CancelTimers(CancellationTokenSource source) => source.Cancel();
+#pragma warning restore CA1849
 
     public async ValueTask WaitUntilAsync(DateTimeOffset until, CancellationToken cancellationToken)
     {

@@ -42,8 +42,8 @@ public static class TaskTokens
     }
 
     /// <summary>The external event that delivers SendTaskSuccess/SendTaskFailure for a token.</summary>
-    public static string CallbackEvent(string id) => "HybridTask:" + id;
+    public static string CallbackEvent(string id) => "HybridTask_" + id;
 
     /// <summary>The external event that delivers SendTaskHeartbeat for a token.</summary>
-    public static string HeartbeatEvent(string id) => "HybridHeartbeat:" + id;
+    public static string HeartbeatEvent(string id) => "HybridHeartbeat_" + id;
 }
