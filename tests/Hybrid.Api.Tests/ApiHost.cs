@@ -17,7 +17,7 @@ namespace Hybrid.Api.Tests;
 /// The API hosted on Kestrel on 127.0.0.1 (a port the OS picks) with the strict fake behind it, once per test class;
 /// every test starts from a reset fake and ends by checking that the fake saw no call it did not expect.
 /// </summary>
-public sealed class ApiHost : IAsyncLifetime
+public class ApiHost : IAsyncLifetime
 {
     private WebApplication? _app;
 
@@ -30,6 +30,9 @@ public sealed class ApiHost : IAsyncLifetime
     public Uri BaseAddress { get; private set; } = null!;
 
     public HttpClient Client { get; private set; } = null!;
+
+    /// <summary>A path base the host serves under (as behind a reverse proxy), or null.</summary>
+    protected virtual string? PathBase => null;
 
     public async Task InitializeAsync()
     {
@@ -46,16 +49,23 @@ public sealed class ApiHost : IAsyncLifetime
         builder.Services.AddSingleton<IHybridApiAuthorizer>(Authorizer);
         builder.Services.AddHybridApi();
         _app = builder.Build();
+        if (PathBase is { } pathBase)
+        {
+            _app.UsePathBase(pathBase);
+            _app.UseRouting();
+        }
+
         _app.MapHybridApi();
         await _app.StartAsync();
 
         var address = _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();
-        BaseAddress = new Uri(address.Replace("[::1]", "127.0.0.1", StringComparison.Ordinal) + "/");
+        BaseAddress = new Uri(address.Replace("[::1]", "127.0.0.1", StringComparison.Ordinal) + PathBase + "/");
         Client = new HttpClient { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(30) };
     }
 
     public async Task DisposeAsync()
     {
+        GC.SuppressFinalize(this);
         Client?.Dispose();
         if (_app is not null)
         {
