@@ -78,6 +78,22 @@ public sealed partial class GraphPageTests(ApiHost host, ITestOutputHelper outpu
     }
 
     [ChromiumFact]
+    public async Task GraphPage_AbortedInALoop_ShowsTheLatestRunOfEachState()
+    {
+        Seed();
+
+        var states = await LoadAsync("polling:aborted-1");
+
+        Assert.Equal("succeeded", states["Submit"].Status);
+        Assert.Equal("succeeded", states["Finished?"].Status);
+        Assert.Equal("caught-error", states["Check"].Status);
+        Assert.Equal("cancelled", states["Pause"].Status);
+        Assert.Equal("#879196", states["Pause"].Fill);
+        Assert.Equal("not-reached", states["Publish"].Status);
+        Assert.Equal("not-reached", states["Copy"].Status);
+    }
+
+    [ChromiumFact]
     public async Task GraphPage_WorkflowWithoutExecution_DrawsEveryStateAndTransition()
     {
         Fake.Expect(nameof(IExecutionService.ListAsync));
@@ -147,7 +163,8 @@ public sealed partial class GraphPageTests(ApiHost host, ITestOutputHelper outpu
 
     private async Task<Dictionary<string, (string Status, string Fill)>> LoadAsync(string executionId)
     {
-        var dom = await Chromium.DumpDomAsync(new Uri(Host.BaseAddress, $"#workflow=orders&execution={Uri.EscapeDataString(executionId)}"));
+        var workflow = executionId[..executionId.IndexOf(':', StringComparison.Ordinal)];
+        var dom = await Chromium.DumpDomAsync(new Uri(Host.BaseAddress, $"#workflow={workflow}&execution={Uri.EscapeDataString(executionId)}"));
         Assert.Contains("data-ready=\"true\"", dom, StringComparison.Ordinal);
         Assert.DoesNotContain("<div id=\"message\" role=\"status\">", dom, StringComparison.Ordinal);
         return States(dom);
@@ -197,6 +214,20 @@ public sealed partial class GraphPageTests(ApiHost host, ITestOutputHelper outpu
         history.State("Succeed", "Done");
         history.Add("ExecutionSucceeded");
         Fake.AddExecution(Describe("retry-1", ExecutionStatus.Succeeded, null), history.Events);
+
+        // The loop ran twice: Check succeeded, then failed and was caught (made up: polling has no Catch; only the colours count);
+        // Pause was waiting when the execution was stopped.
+        history = new Recorder();
+        history.Started();
+        history.Enter("Task", "Submit").Task("TaskSucceeded").Exit("Task", "Submit");
+        history.State("Wait", "Pause");
+        history.Enter("Task", "Check").Task("TaskSucceeded").Exit("Task", "Check");
+        history.State("Choice", "Finished?");
+        history.State("Wait", "Pause");
+        history.Enter("Task", "Check").Task("TaskFailed").Exit("Task", "Check");
+        history.State("Choice", "Finished?");
+        history.Enter("Wait", "Pause").Add("ExecutionAborted");
+        Fake.AddExecution(Describe("aborted-1", ExecutionStatus.Aborted, "Pause") with { ExecutionId = "polling:aborted-1", Workflow = "polling" }, history.Events);
     }
 
     private static ExecutionDescription Describe(string name, string status, string? currentState) =>

@@ -18,8 +18,6 @@
     'none': { fill: '#ffffff', text: '#16191f', label: '' }
   };
 
-  // When one state ran several times (a loop, Map iterations), the most telling status wins.
-  var RANK = { 'failed': 5, 'in-progress': 4, 'caught-error': 3, 'succeeded': 2, 'cancelled': 1 };
 
   var NODE_W = 180, NODE_H = 46, H_GAP = 36, V_GAP = 58, PAD = 14, HEADER = 34, TERMINAL = 44, MARGIN = 24;
 
@@ -45,11 +43,14 @@
     var open = [];
     var result = {};
 
+    // When one state ran several times (a loop, Map iterations), a failure shows above all, then work in progress,
+    // and otherwise the latest run.
     function settle(name, status) {
       var before = result[name];
-      if (!before || RANK[status] >= RANK[before]) {
-        result[name] = status;
+      if (before === 'failed' || (before === 'in-progress' && status !== 'failed')) {
+        return;
       }
+      result[name] = status;
     }
 
     function lastOpen(kind, name) {
