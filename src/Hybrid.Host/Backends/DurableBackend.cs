@@ -121,7 +121,7 @@ public sealed class DurableBackend : IAsyncDisposable, IDisposable
                     await sidecar.DisposeAsync().ConfigureAwait(false);
                 }
 
-                (service.Inner as IDisposable)?.Dispose();
+                service.Dispose();
                 throw;
             }
 
@@ -183,23 +183,15 @@ public sealed class DurableBackend : IAsyncDisposable, IDisposable
             // Closing the channel first ends the calls still open through it (a client's wait, the worker's stream if it
             // is still connected), so that Kestrel's graceful stop does not wait for them.
             channel?.Dispose();
-            try
+            await BoundedAsync(() => _sidecar!.StopAsync(bound.Token), bound.Token).ConfigureAwait(false);
+
+            // Called even when the sidecar used up the budget: it releases Azure Storage's partition leases, and it goes
+            // on in the background if this process does.
+            var serviceStopped = await BoundedAsync(() => _service!.StopAsync(isForced: true), bound.Token).ConfigureAwait(false);
+            await _sidecar!.DisposeAsync().ConfigureAwait(false);
+            if (serviceStopped)
             {
-                await _sidecar!.StopAsync(bound.Token).ConfigureAwait(false);
-                await _service!.StopAsync(isForced: true).WaitAsync(bound.Token).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException) when (bound.IsCancellationRequested)
-            {
-                Logs.StopTimedOut(_logger, Options.Backend, Options.ShutdownTimeout.TotalMilliseconds);
-            }
-            catch (Exception e)
-            {
-                Logs.StopFailed(_logger, e, Options.Backend);
-            }
-            finally
-            {
-                await _sidecar!.DisposeAsync().ConfigureAwait(false);
-                (_service!.Inner as IDisposable)?.Dispose();
+                _service!.Dispose();
             }
 
             Logs.BackendStopped(_logger, Options.Backend, watch.ElapsedMilliseconds);
@@ -217,6 +209,26 @@ public sealed class DurableBackend : IAsyncDisposable, IDisposable
     public void Dispose() => DisposeAsync().AsTask().GetAwaiter().GetResult();
 
     private static InvalidOperationException NotRunning() => new("The durable backend is not running.");
+
+    /// <summary>Runs one step of stopping within <paramref name="bound"/>; logs instead of throwing. False: still running.</summary>
+    private async Task<bool> BoundedAsync(Func<Task> step, CancellationToken bound)
+    {
+        try
+        {
+            await step().WaitAsync(bound).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (bound.IsCancellationRequested)
+        {
+            Logs.StopTimedOut(_logger, Options.Backend, Options.ShutdownTimeout.TotalMilliseconds);
+            return false;
+        }
+        catch (Exception e)
+        {
+            Logs.StopFailed(_logger, e, Options.Backend);
+        }
+
+        return true;
+    }
 
     private OrchestrationServiceDecorator CreateService()
     {

@@ -9,7 +9,7 @@ namespace Hybrid.Host.Backends;
 /// with <c>is</c> and would otherwise report querying and purging as unsupported.
 /// </summary>
 internal abstract class OrchestrationServiceDecorator :
-    IOrchestrationService, IOrchestrationServiceClient, IOrchestrationServiceQueryClient, IOrchestrationServicePurgeClient
+    IOrchestrationService, IOrchestrationServiceClient, IOrchestrationServiceQueryClient, IOrchestrationServicePurgeClient, IDisposable
 {
     private readonly IOrchestrationServiceClient _client;
     private int _started;
@@ -58,6 +58,13 @@ internal abstract class OrchestrationServiceDecorator :
         }
 
         return _stopped = StopCoreAsync(isForced);
+    }
+
+    /// <summary>Disposes the backend at the bottom of the chain (Azure Storage holds clients and timers).</summary>
+    public void Dispose()
+    {
+        (Inner as IDisposable)?.Dispose();
+        GC.SuppressFinalize(this);
     }
 
     /// <summary>Stops the wrapped backend; called at most once, after a start.</summary>

@@ -36,6 +36,41 @@ public sealed class DurableBackendTests
         }
     }
 
+    /// <summary>The first sample of docs/backends.md, on the in-memory backend: keep the two in step.</summary>
+    [Fact]
+    public async Task DocsSample_AddHybridDurableBackend_RunsAnOrchestration()
+    {
+        var builder = Microsoft.Extensions.Hosting.Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
+        builder.Services.AddHybridDurableBackend(
+            new DurableBackendOptions
+            {
+                Backend = DurableBackendKind.InMemory,
+                ConnectionString = "UseDevelopmentStorage=true",
+                TaskHub = "HybridLocal",
+                WorkerId = "laptop-1",
+            },
+            tasks =>
+            {
+                tasks.AddOrchestrator<SequenceOrchestrator>();
+                tasks.AddActivity<AppendActivity>();
+            });
+        using var host = builder.Build();
+        using var cts = new CancellationTokenSource(BackendHarness.Patience);
+        await host.StartAsync(cts.Token);
+        try
+        {
+            var client = host.Services.GetRequiredService<DurableTaskClient>();
+            var id = await client.ScheduleNewOrchestrationInstanceAsync(nameof(SequenceOrchestrator), "d", cts.Token);
+            var result = await client.WaitForInstanceCompletionAsync(id, getInputsAndOutputs: true, cts.Token);
+
+            Assert.Equal("d01234", result.ReadOutputAs<string>());
+        }
+        finally
+        {
+            await host.StopAsync(cts.Token);
+        }
+    }
+
     [Fact]
     public async Task Start_Twice_Throws()
     {
