@@ -28,8 +28,8 @@ internal static partial class Builtins
         Def("substring", 3, "<s-nn?:s>", (object?[] a, in CallContext _) => Substring(A(a, 0) as string, A(a, 1), A(a, 2)));
         Def("substringBefore", 2, "<s-s:s>", (object?[] a, in CallContext _) => SubstringBefore(A(a, 0) as string, A(a, 1)));
         Def("substringAfter", 2, "<s-s:s>", (object?[] a, in CallContext _) => SubstringAfter(A(a, 0) as string, A(a, 1)));
-        Def("lowercase", 1, "<s-:s>", (object?[] a, in CallContext _) => (A(a, 0) as string)?.ToLowerInvariant());
-        Def("uppercase", 1, "<s-:s>", (object?[] a, in CallContext _) => (A(a, 0) as string)?.ToUpperInvariant());
+        Def("lowercase", 1, "<s-:s>", (object?[] a, in CallContext _) => A(a, 0) is string s ? ToLower(s) : null);
+        Def("uppercase", 1, "<s-:s>", (object?[] a, in CallContext _) => A(a, 0) is string s ? ToUpper(s) : null);
         Def("length", 1, "<s-:n>", (object?[] a, in CallContext _) => A(a, 0) is string s ? V.Num(V.CodePointLength(s)) : null);
         Def("trim", 1, "<s-:s>", (object?[] a, in CallContext _) => A(a, 0) is string s ? Trim(s) : null);
         Def("pad", 3, "<s-ns?:s>", (object?[] a, in CallContext _) => Pad(A(a, 0) as string, A(a, 1), A(a, 2) as string));
@@ -165,6 +165,76 @@ internal static partial class Builtins
             default:
                 return JsText.Stringify(arg, prettify);
         }
+    }
+
+    // String.prototype.toUpperCase applies Unicode's unconditional special casing (ß -> SS, ligatures, ...), which
+    // .NET's invariant casing does not; these are the mappings that change a string's length.
+    private static readonly Dictionary<char, string> SpecialUpper = new()
+    {
+        ['\u00DF'] = "SS", ['\u0149'] = "\u02BCN", ['\u01F0'] = "J\u030C", ['\u0390'] = "\u0399\u0308\u0301",
+        ['\u03B0'] = "\u03A5\u0308\u0301", ['\u0587'] = "\u0535\u0552", ['\u1E96'] = "H\u0331", ['\u1E97'] = "T\u0308",
+        ['\u1E98'] = "W\u030A", ['\u1E99'] = "Y\u030A", ['\u1E9A'] = "A\u02BE", ['\uFB00'] = "FF", ['\uFB01'] = "FI",
+        ['\uFB02'] = "FL", ['\uFB03'] = "FFI", ['\uFB04'] = "FFL", ['\uFB05'] = "ST", ['\uFB06'] = "ST",
+        ['\uFB13'] = "\u0544\u0546", ['\uFB14'] = "\u0544\u0535", ['\uFB15'] = "\u0544\u053B", ['\uFB16'] = "\u054E\u0546",
+        ['\uFB17'] = "\u0544\u053D",
+    };
+
+    private static string ToUpper(string s)
+    {
+        var upper = s.ToUpperInvariant();
+        if (upper.AsSpan().IndexOfAny(SpecialUpperKeys) < 0)
+        {
+            return upper;
+        }
+
+        var sb = new StringBuilder(upper.Length + 4);
+        foreach (var c in upper)
+        {
+            if (SpecialUpper.TryGetValue(c, out var mapped))
+            {
+                sb.Append(mapped);
+            }
+            else
+            {
+                sb.Append(c);
+            }
+        }
+
+        return sb.ToString();
+    }
+
+    private static readonly System.Buffers.SearchValues<char> SpecialUpperKeys = System.Buffers.SearchValues.Create([.. SpecialUpper.Keys]);
+
+    // toLowerCase: İ becomes i + combining dot above, and a capital sigma that ends a word becomes a final sigma.
+    private static string ToLower(string s)
+    {
+        var lower = s.ToLowerInvariant();
+        if (!s.Contains('\u0130', StringComparison.Ordinal) && !s.Contains('\u03A3', StringComparison.Ordinal))
+        {
+            return lower;
+        }
+
+        var sb = new StringBuilder(lower.Length + 2);
+        for (var i = 0; i < s.Length; i++)
+        {
+            var c = s[i];
+            if (c == '\u0130')
+            {
+                sb.Append("i\u0307");
+            }
+            else if (c == '\u03A3')
+            {
+                var before = i > 0 && char.IsLetter(s[i - 1]);
+                var after = i + 1 < s.Length && char.IsLetter(s[i + 1]);
+                sb.Append(before && !after ? '\u03C2' : '\u03C3');
+            }
+            else
+            {
+                sb.Append(lower[i]);
+            }
+        }
+
+        return sb.ToString();
     }
 
     private static string JsSlice(List<string> arr, double start, double? end)

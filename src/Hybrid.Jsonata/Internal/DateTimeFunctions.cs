@@ -619,7 +619,8 @@ internal static class DateTimeFunctions
             ms = double.Parse(frac, CultureInfo.InvariantCulture);
         }
 
-        if (month is < 1 or > 12 || day < 1 || day > DaysInMonth((int)year, (int)month) || hour > 24 || minute > 59 || second > 59)
+        // V8's Date.parse accepts any day up to 31 and rolls over (2023-02-30 is 2 March)
+        if (month is < 1 or > 12 || day is < 1 or > 31 || hour > 24 || minute > 59 || second > 59)
         {
             return double.NaN;
         }
@@ -637,9 +638,6 @@ internal static class DateTimeFunctions
 
         return result;
     }
-
-    private static int DaysInMonth(int year, int month) =>
-        month == 2 ? (DateTime.IsLeapYear(Math.Clamp(year, 1, 9999)) ? 29 : 28) : month is 4 or 6 or 9 or 11 ? 30 : 31;
 
     private static object? ParseDateTime(string timestamp, string picture, DateTimeOffset nowOffset)
     {
