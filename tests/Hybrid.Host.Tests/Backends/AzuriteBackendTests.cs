@@ -43,4 +43,32 @@ public sealed class AzuriteBackendTests(AzuriteFixture azurite)
         await using var harness = await BackendHarness.StartAsync(Options("fan"));
         await BackendScenarios.FanOutAsync(harness, 50);
     }
+
+    [Fact]
+    public async Task ContinueAsNew_FourTimes_RunsFiveGenerations()
+    {
+        await using var harness = await BackendHarness.StartAsync(Options("can"));
+        await BackendScenarios.ContinueAsNewAsync(harness);
+    }
+
+    [Fact]
+    public async Task Terminate_WaitingOrchestration_EndsTerminated()
+    {
+        await using var harness = await BackendHarness.StartAsync(Options("term"));
+        await BackendScenarios.TerminateAsync(harness);
+    }
+
+    [Fact]
+    public async Task RaiseEvent_WaitingOrchestration_CompletesWithPayload()
+    {
+        await using var harness = await BackendHarness.StartAsync(Options("event"));
+        await BackendScenarios.RaiseEventAsync(harness);
+    }
+
+    [Fact]
+    public async Task Query_ByPrefixAndStatus_ListsMatchingInstances()
+    {
+        await using var harness = await BackendHarness.StartAsync(Options("query"));
+        await BackendScenarios.QueryAsync(harness);
+    }
 }
