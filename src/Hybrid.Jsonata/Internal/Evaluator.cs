@@ -5,7 +5,7 @@ internal static class Evaluator
 {
     private static Frame FrameFromTuple(Frame env, TupleItem tuple)
     {
-        var frame = new Frame(env);
+        var frame = new Frame(env, tuple.Count);
         foreach (var kv in tuple)
         {
             frame.Bind(kv.Key, kv.Value);
@@ -524,7 +524,7 @@ internal static class Evaluator
         {
             case Lambda lambda:
             {
-                var frame = new Frame(lambda.Env);
+                var frame = new Frame(lambda.Env, lambda.Params.Length);
                 for (var i = 0; i < lambda.Params.Length; i++)
                 {
                     frame.Bind(lambda.Params[i], i < validated.Length ? validated[i] : null);

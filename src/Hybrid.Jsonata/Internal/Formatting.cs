@@ -34,7 +34,34 @@ internal static class NumberFormatting
         public string Picture = "";
     }
 
+    private sealed record Analysis(Dictionary<string, string> Properties, List<string> DecimalDigitFamily, List<Pic> Variables);
+
+    // analyses of pictures formatted with the default properties, shared (read-only) between evaluations
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, Analysis> Cache = new(StringComparer.Ordinal);
+
     public static string FormatNumber(double value, string picture, JObject? options)
+    {
+        Analysis? analysis;
+        if (options is null)
+        {
+            if (!Cache.TryGetValue(picture, out analysis))
+            {
+                analysis = Analyse(picture, null);
+                if (Cache.Count < 256)
+                {
+                    Cache[picture] = analysis;
+                }
+            }
+        }
+        else
+        {
+            analysis = Analyse(picture, options);
+        }
+
+        return Format(value, analysis);
+    }
+
+    private static Analysis Analyse(string picture, JObject? options)
     {
         var properties = new Dictionary<string, string>(StringComparer.Ordinal)
         {
@@ -426,7 +453,6 @@ internal static class NumberFormatting
         }
 
         var minusSign = properties["minus-sign"];
-        var zeroDigit = properties["zero-digit"];
         if (variables.Count == 1)
         {
             var v0 = variables[0];
@@ -446,6 +472,21 @@ internal static class NumberFormatting
             });
         }
 
+        return new Analysis(properties, decimalDigitFamily, variables);
+    }
+
+    private static string Format(double value, Analysis analysis)
+    {
+        var properties = analysis.Properties;
+        var decimalDigitFamily = analysis.DecimalDigitFamily;
+        var variables = analysis.Variables;
+        var minusSign = properties["minus-sign"];
+        var zeroDigit = properties["zero-digit"];
+        var decimalSep = properties["decimal-separator"];
+        var groupSep = properties["grouping-separator"];
+        var expSep = properties["exponent-separator"];
+        var percent = properties["percent"];
+        var perMille = properties["per-mille"];
         var pic = value >= 0 ? variables[0] : variables[1];
         double adjustedNumber;
         if (pic.Picture.Contains(percent, StringComparison.Ordinal))

@@ -42,9 +42,14 @@ internal sealed class EvalContext
 /// <summary>A scope of variable bindings; lookups walk outwards, then fall back to the built-in functions.</summary>
 internal sealed class Frame
 {
+    private struct Entry
+    {
+        public string Name;
+        public object? Value;
+    }
+
     private readonly Frame? _parent;
-    private string[]? _keys;
-    private object?[]? _values;
+    private Entry[]? _entries;
     private int _count;
     public readonly EvalContext Ctx;
 
@@ -53,37 +58,41 @@ internal sealed class Frame
         Ctx = ctx;
     }
 
-    public Frame(Frame parent)
+    public Frame(Frame parent, int capacity = 0)
     {
         _parent = parent;
         Ctx = parent.Ctx;
+        if (capacity > 0)
+        {
+            _entries = new Entry[capacity];
+        }
     }
 
     public void Bind(string name, object? value)
     {
-        if (_keys is null)
+        var entries = _entries;
+        if (entries is null)
         {
-            _keys = new string[4];
-            _values = new object?[4];
+            _entries = entries = new Entry[4];
         }
 
         for (var i = 0; i < _count; i++)
         {
-            if (ReferenceEquals(_keys[i], name) || string.Equals(_keys[i], name, StringComparison.Ordinal))
+            if (ReferenceEquals(entries[i].Name, name) || string.Equals(entries[i].Name, name, StringComparison.Ordinal))
             {
-                _values![i] = value;
+                entries[i].Value = value;
                 return;
             }
         }
 
-        if (_count == _keys.Length)
+        if (_count == entries.Length)
         {
-            Array.Resize(ref _keys, _count * 2);
-            Array.Resize(ref _values, _count * 2);
+            Array.Resize(ref _entries, _count * 2);
+            entries = _entries;
         }
 
-        _keys[_count] = name;
-        _values![_count] = value;
+        entries[_count].Name = name;
+        entries[_count].Value = value;
         _count++;
     }
 
@@ -91,25 +100,26 @@ internal sealed class Frame
     {
         for (var f = this; f is not null; f = f._parent)
         {
-            var keys = f._keys;
-            if (keys is null)
+            var entries = f._entries;
+            if (entries is null)
             {
                 continue;
             }
 
-            for (var i = 0; i < f._count; i++)
+            var count = f._count;
+            for (var i = 0; i < count; i++)
             {
-                if (ReferenceEquals(keys[i], name))
+                if (ReferenceEquals(entries[i].Name, name))
                 {
-                    return f._values![i];
+                    return entries[i].Value;
                 }
             }
 
-            for (var i = 0; i < f._count; i++)
+            for (var i = 0; i < count; i++)
             {
-                if (string.Equals(keys[i], name, StringComparison.Ordinal))
+                if (string.Equals(entries[i].Name, name, StringComparison.Ordinal))
                 {
-                    return f._values![i];
+                    return entries[i].Value;
                 }
             }
         }
