@@ -13,6 +13,7 @@ internal static class HybridCommand
         {
             ValidateCommand.Create(console),
             RunCommand.Create(console),
+            ServeCommand.Create(console),
         };
     }
 

@@ -70,6 +70,12 @@ internal sealed class MockMiddleware : IDispatchMiddleware
 
     public ValueTask<System.Text.Json.Nodes.JsonNode?> InvokeAsync(DispatchContext context, Func<ValueTask<System.Text.Json.Nodes.JsonNode?>> next, CancellationToken cancellationToken) =>
         _mocks.TryGetValue(context.Request.ExecutionId, out var mocks) && mocks.Handles(context.Request.StateName)
-            ? ValueTask.FromResult(mocks.Answer(context.Request.StateName))
+            ? Answer(context, mocks)
             : next();
+
+    private static ValueTask<System.Text.Json.Nodes.JsonNode?> Answer(DispatchContext context, MockedTaskResponses mocks)
+    {
+        context.CompletesTask = true;
+        return ValueTask.FromResult(mocks.Answer(context.Request.StateName));
+    }
 }

@@ -26,6 +26,10 @@ public sealed class MockConfig
 
     public IEnumerable<string> StateMachineNames => _stateMachines.Select(p => p.Key);
 
+    /// <summary>The test cases of one state machine, in file order.</summary>
+    public IReadOnlyList<string> TestCaseNames(string stateMachineName) =>
+        (_stateMachines[stateMachineName]?["TestCases"] as JsonObject)?.Select(p => p.Key).ToList() ?? [];
+
     /// <summary>Parses a mock file; a malformed one raises <see cref="FormatException"/> saying what is wrong and where.</summary>
     public static MockConfig Parse(string json)
     {

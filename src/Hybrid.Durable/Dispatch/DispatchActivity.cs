@@ -10,7 +10,14 @@ using Microsoft.DurableTask;
 namespace Hybrid.Durable.Dispatch;
 
 /// <summary>What a dispatch middleware sees: the request and the invocation the handler will get.</summary>
-public sealed record DispatchContext(DispatchRequest Request, TaskInvocation Invocation);
+public sealed record DispatchContext(DispatchRequest Request, TaskInvocation Invocation)
+{
+    /// <summary>
+    /// Set by a middleware that answers the task itself (a mock): the answer is the task's result, so a
+    /// <c>.waitForTaskToken</c> task does not then wait for a callback.
+    /// </summary>
+    public bool CompletesTask { get; set; }
+}
 
 /// <summary>
 /// A step around every task invocation (identity check, audit, tracing), so that no handler can skip it. Middlewares
@@ -51,15 +58,15 @@ public sealed class DispatchActivity(TaskHandlerRegistry handlers, IExecutionHis
         try
         {
             var output = await InvokeAsync(dispatch, 0, CancellationToken.None);
-            return new DispatchResult(AslJson.ToJsonString(output), null, null);
+            return new DispatchResult(AslJson.ToJsonString(output), null, null, dispatch.CompletesTask);
         }
         catch (AslException e)
         {
-            return new DispatchResult(null, e.Error, e.Cause);
+            return new DispatchResult(null, e.Error, e.Cause, dispatch.CompletesTask);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
-            return new DispatchResult(null, ErrorNames.TaskFailed, $"{e.GetType().Name}: {e.Message}");
+            return new DispatchResult(null, ErrorNames.TaskFailed, $"{e.GetType().Name}: {e.Message}", dispatch.CompletesTask);
         }
     }
 

@@ -38,7 +38,7 @@ public sealed partial class FolderWorkflowRegistry : IWorkflowRegistry
     /// <summary>Workflow names: letters, digits, '-' and '_', 1 to 80 characters (they appear in ids and URLs).</summary>
     public static bool IsValidName(string name) => NamePattern().IsMatch(name);
 
-    /// <summary>Loads every <c>*.asl.json</c> in <paramref name="folder"/> (not recursive).</summary>
+    /// <summary>Loads every <c>*.asl.json</c> in <paramref name="folder"/> and its subfolders; two files with one name are refused.</summary>
     /// <exception cref="WorkflowRegistryException">Any definition is invalid.</exception>
     /// <exception cref="DirectoryNotFoundException">The folder does not exist.</exception>
     public static FolderWorkflowRegistry Load(string folder)
@@ -48,7 +48,7 @@ public sealed partial class FolderWorkflowRegistry : IWorkflowRegistry
             throw new DirectoryNotFoundException($"The workflows folder '{Path.GetFullPath(folder)}' does not exist.");
         }
 
-        var sources = Directory.EnumerateFiles(folder, "*" + Suffix).Order(StringComparer.Ordinal)
+        var sources = Directory.EnumerateFiles(folder, "*" + Suffix, SearchOption.AllDirectories).Order(StringComparer.Ordinal)
             .Select(path => (Name: Path.GetFileName(path)[..^Suffix.Length], Source: path, Text: File.ReadAllText(path)));
         return FromSources(sources);
     }
@@ -60,6 +60,12 @@ public sealed partial class FolderWorkflowRegistry : IWorkflowRegistry
         var errors = new List<WorkflowLoadError>();
         foreach (var (name, source, text) in sources)
         {
+            if (workflows.TryGetValue(name, out var first))
+            {
+                errors.Add(new WorkflowLoadError(name, source, [new Diagnostic("DUPLICATE_WORKFLOW_NAME", $"The workflow name '{name}' is already used by {first.Source}.", "")]));
+                continue;
+            }
+
             if (!IsValidName(name))
             {
                 errors.Add(new WorkflowLoadError(name, source, [new Diagnostic("INVALID_WORKFLOW_NAME", "A workflow name holds only letters, digits, '-' and '_' (1 to 80 characters).", "")]));

@@ -117,7 +117,7 @@ internal sealed class DurablePort : IExecutionPort, IHistorySink
             throw new AslException(result.Error, result.Cause ?? "");
         }
 
-        if (!waitsForToken)
+        if (!waitsForToken || result.CompletesTask)
         {
             return result.Output is null ? null : AslJson.Parse(result.Output);
         }

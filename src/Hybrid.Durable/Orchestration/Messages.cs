@@ -130,7 +130,11 @@ public sealed record DispatchRequest(
     IReadOnlyList<StoredEvent>? History);
 
 /// <summary>The dispatch activity's answer: a result, or an ASL error (task errors are data, not exceptions).</summary>
-public sealed record DispatchResult(string? Output, string? Error, string? Cause);
+/// <param name="Output">The result (JSON text).</param>
+/// <param name="Error">The ASL error, when the task failed.</param>
+/// <param name="Cause">The error's cause.</param>
+/// <param name="CompletesTask">The answer is final even for a <c>.waitForTaskToken</c> task (it was mocked).</param>
+public sealed record DispatchResult(string? Output, string? Error, string? Cause, bool CompletesTask = false);
 
 /// <summary>A task-token callback, raised as an external event on the waiting instance.</summary>
 public sealed record TaskCallback(string Kind, string? Output, string? Error, string? Cause);

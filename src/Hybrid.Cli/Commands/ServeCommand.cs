@@ -1,0 +1,160 @@
+using System.CommandLine;
+using Hybrid.Durable.Executions;
+using Hybrid.Host.Backends;
+using Hybrid.Host.Local;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.Configuration;
+
+namespace Hybrid.Cli.Commands;
+
+/// <summary>
+/// <c>hybrid serve</c>: the local host. Settings come from <c>hybrid.settings.json</c> (in the current folder),
+/// then <c>HYBRID__...</c> environment variables, then the command line.
+/// </summary>
+internal static class ServeCommand
+{
+    public const string SettingsFile = "hybrid.settings.json";
+
+    public static Command Create(CliConsole console)
+    {
+        var workflows = new Option<string?>("--workflows") { Description = "Folder of *.asl.json definitions, searched recursively (Hybrid:Workflows; default ./workflows)." };
+        var urls = new Option<string?>("--urls") { Description = "Where to listen (Hybrid:Urls; default http://127.0.0.1:5080)." };
+        var backend = new Option<string?>("--backend") { Description = "memory (default) or azurite (Azure Storage; Hybrid:Backend)." };
+        backend.AcceptOnlyFromAmong("memory", "azurite");
+        var connection = new Option<string?>("--connection-string") { Description = "Azure Storage connection string (Hybrid:Storage:ConnectionString; default UseDevelopmentStorage=true)." };
+        var taskHub = new Option<string?>("--task-hub") { Description = "Task hub name on Azure Storage (Hybrid:TaskHub; default HybridLocal)." };
+        var mocks = new Option<string?>("--mocks") { Description = "Folder (or file) of Step Functions Local *.mock.json files that answer Task states (Hybrid:Mocks)." };
+        var testCase = new Option<string?>("--test-case") { Description = "Mock test case to use; a workflow without it uses its first (Hybrid:TestCase)." };
+        var skipWaits = new Option<bool>("--skip-waits") { Description = "Wait states and Retry intervals take no time (Hybrid:SkipWaits)." };
+        var command = new Command("serve", "Serves the HTTP API and the workflow graph page on an embedded durable backend.")
+        {
+            workflows, urls, backend, connection, taskHub, mocks, testCase, skipWaits,
+        };
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            LocalHostOptions options;
+            try
+            {
+                options = Options(
+                    Configuration(),
+                    parse.GetValue(workflows),
+                    parse.GetValue(urls),
+                    parse.GetValue(backend),
+                    parse.GetValue(connection),
+                    parse.GetValue(taskHub),
+                    parse.GetValue(mocks),
+                    parse.GetValue(testCase),
+                    parse.GetResult(skipWaits) is null ? null : parse.GetValue(skipWaits));
+            }
+            catch (Exception e) when (e is InvalidOperationException or FormatException)
+            {
+                console.Error.WriteLine($"hybrid: configuration: {e.Message}");
+                return ExitCodes.BadInput;
+            }
+
+            return await ServeAsync(options, console, cancellationToken);
+        });
+        return command;
+    }
+
+    internal static IConfiguration Configuration() => new ConfigurationBuilder()
+        .AddJsonFile(Path.Combine(Directory.GetCurrentDirectory(), SettingsFile), optional: true)
+        .AddEnvironmentVariables("HYBRID__")
+        .Build();
+
+    /// <summary>Binds the <c>Hybrid</c> section (keys without the section prefix come from HYBRID__ variables) and applies the command line.</summary>
+    internal static LocalHostOptions Options(
+        IConfiguration configuration,
+        string? workflows = null,
+        string? urls = null,
+        string? backend = null,
+        string? connectionString = null,
+        string? taskHub = null,
+        string? mocks = null,
+        string? testCase = null,
+        bool? skipWaits = null)
+    {
+        var section = configuration.GetSection("Hybrid").Exists() ? configuration.GetSection("Hybrid") : configuration;
+        var defaults = new LocalHostOptions();
+        var backendText = backend ?? section["Backend"];
+        var kind = backendText?.ToUpperInvariant() switch
+        {
+            null or "MEMORY" or "INMEMORY" => DurableBackendKind.InMemory,
+            "AZURITE" or "AZURESTORAGE" => DurableBackendKind.AzureStorage,
+            _ => throw new FormatException($"Backend '{backendText}' is not known; use memory or azurite."),
+        };
+        var schedules = new Dictionary<string, ScheduleOptions>(StringComparer.Ordinal);
+        foreach (var schedule in section.GetSection("Schedules").GetChildren())
+        {
+            var cron = schedule["Cron"] ?? throw new FormatException($"Schedule '{schedule.Key}' needs a Cron value.");
+            var workflow = schedule["Workflow"] ?? throw new FormatException($"Schedule '{schedule.Key}' needs a Workflow value.");
+            schedules[schedule.Key] = new ScheduleOptions(cron, workflow, schedule["Input"]);
+        }
+
+        return new LocalHostOptions
+        {
+            Workflows = workflows ?? section["Workflows"] ?? defaults.Workflows,
+            Urls = urls ?? section["Urls"] ?? defaults.Urls,
+            Mocks = mocks ?? section["Mocks"],
+            TestCase = testCase ?? section["TestCase"],
+            SkipWaits = skipWaits ?? section.GetValue<bool?>("SkipWaits") ?? false,
+            Schedules = schedules,
+            Backend = new DurableBackendOptions
+            {
+                Backend = kind,
+                ConnectionString = connectionString ?? section["Storage:ConnectionString"] ?? defaults.Backend.ConnectionString,
+                TaskHub = taskHub ?? section["TaskHub"] ?? defaults.Backend.TaskHub,
+                WorkerId = section["WorkerId"] ?? defaults.Backend.WorkerId,
+            },
+        };
+    }
+
+    private static async Task<int> ServeAsync(LocalHostOptions options, CliConsole console, CancellationToken cancellationToken)
+    {
+        WebApplication app;
+        try
+        {
+            app = LocalHost.Build(options);
+        }
+        catch (WorkflowRegistryException e)
+        {
+            console.Error.WriteLine($"hybrid: {e.Message}");
+            return ExitCodes.BadInput;
+        }
+        catch (Exception e) when (e is DirectoryNotFoundException or FormatException or ArgumentException)
+        {
+            console.Error.WriteLine($"hybrid: {e.Message}");
+            return ExitCodes.BadInput;
+        }
+
+        await using (app)
+        {
+            try
+            {
+                await app.StartAsync(cancellationToken);
+            }
+            catch (IOException e)
+            {
+                console.Error.WriteLine($"hybrid: cannot listen on {options.Urls}: {e.Message}");
+                return ExitCodes.Failure;
+            }
+
+            var count = ((IWorkflowRegistry)app.Services.GetService(typeof(IWorkflowRegistry))!).List().Count;
+            console.Out.WriteLine($"Hybrid is serving {count} workflow(s) from {Path.GetFullPath(options.Workflows)} on the {(options.Backend.Backend == DurableBackendKind.InMemory ? "in-memory" : "Azure Storage")} backend.");
+            console.Out.WriteLine($"  graph page: {options.Urls.Split(';')[0].TrimEnd('/')}/");
+            console.Out.WriteLine($"  HTTP API:   {options.Urls.Split(';')[0].TrimEnd('/')}/api/workflows");
+            console.Out.WriteLine("Press Ctrl+C to stop.");
+            try
+            {
+                await Task.Delay(Timeout.Infinite, cancellationToken);
+            }
+            catch (OperationCanceledException)
+            {
+            }
+
+            await app.StopAsync(CancellationToken.None);
+        }
+
+        return ExitCodes.Success;
+    }
+}

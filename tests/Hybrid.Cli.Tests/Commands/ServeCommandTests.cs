@@ -1,0 +1,174 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json.Nodes;
+using Hybrid.Cli.Commands;
+using Hybrid.Host.Backends;
+using Hybrid.Host.Local;
+using Hybrid.Host.Timers;
+using Hybrid.Testing;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
+
+namespace Hybrid.Cli.Tests.Commands;
+
+public sealed class ServeCommandTests : IDisposable
+{
+    private readonly string _folder = Directory.CreateTempSubdirectory("hybrid-serve-").FullName;
+
+    public void Dispose() => Directory.Delete(_folder, recursive: true);
+
+    [Fact]
+    public async Task Serve_Samples_StartsExecutionsOverHttpAndAnswersTasksFromMocks()
+    {
+        var port = FreePorts.Next();
+        var options = new LocalHostOptions
+        {
+            Workflows = RepoPaths.Combine("samples"),
+            Mocks = RepoPaths.Combine("samples"),
+            TestCase = "Approved",
+            SkipWaits = true,
+            Urls = $"http://127.0.0.1:{port}",
+        };
+        await using var app = LocalHost.Build(options);
+        await app.StartAsync();
+        using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
+
+        var workflows = await http.GetFromJsonAsync<JsonObject>("/api/workflows");
+        var start = await http.PostAsync("/api/workflows/approval/executions?name=tour", new StringContent(File.ReadAllText(RepoPaths.Combine("samples", "approval", "input.json")), System.Text.Encoding.UTF8, "application/json"));
+        var description = await PollAsync(http, "/api/executions/approval:tour");
+        var page = await http.GetAsync("/");
+
+        Assert.Equal(["approval", "fan-out", "retry-catch"], workflows!["workflows"]!.AsArray().Select(w => w!["name"]!.GetValue<string>()));
+        Assert.Equal(HttpStatusCode.Accepted, start.StatusCode);
+        Assert.Equal("SUCCEEDED", description["status"]!.GetValue<string>());
+        Assert.Equal("bob", description["output"]!["approver"]!.GetValue<string>());
+        Assert.Equal(HttpStatusCode.OK, page.StatusCode);
+        await app.StopAsync();
+    }
+
+    [Fact]
+    public async Task Schedule_CronOccurrence_StartsTheWorkflowOnceUnderAStableName()
+    {
+        File.WriteAllText(Path.Combine(_folder, "rotate.asl.json"), """{"StartAt":"Done","States":{"Done":{"Type":"Pass","End":true}}}""");
+        var time = new FakeTimeProvider(new DateTimeOffset(2026, 1, 1, 0, 0, 30, TimeSpan.Zero));
+        var port = FreePorts.Next();
+        var options = new LocalHostOptions
+        {
+            Workflows = _folder,
+            Urls = $"http://127.0.0.1:{port}",
+            Schedules = new Dictionary<string, ScheduleOptions> { ["rotation"] = new("*/5 * * * *", "rotate", """{"reason":"timer"}""") },
+        };
+        await using var app = LocalHost.Build(options, builder => builder.Services.AddSingleton<TimeProvider>(time));
+        await app.StartAsync();
+        using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
+
+        // The schedule's timer is created when its service gets to it: move the clock on until an occurrence fires.
+        JsonObject? first = null;
+        using (var cts = new CancellationTokenSource(TimeSpan.FromSeconds(30)))
+        {
+            while (first is null)
+            {
+                time.Advance(TimeSpan.FromMinutes(1));
+                await Task.Delay(20, cts.Token);
+                var list = await http.GetFromJsonAsync<JsonObject>("/api/executions?workflow=rotate", cts.Token);
+                first = list!["executions"]!.AsArray().FirstOrDefault()?.AsObject();
+            }
+        }
+
+        var name = first["name"]!.GetValue<string>();
+        var occurrence = DateTimeOffset.ParseExact(name["rotation-".Length..], "yyyyMMdd'T'HHmmss'Z'", System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.AssumeUniversal);
+        var description = await PollAsync(http, "/api/executions/rotate:" + name);
+
+        Assert.Equal(ScheduleService.ExecutionName("rotation", occurrence), name);
+        Assert.Equal(0, occurrence.Minute % 5);
+        Assert.Equal(0, occurrence.Second);
+        Assert.Equal("SUCCEEDED", description["status"]!.GetValue<string>());
+        Assert.Equal("timer", description["output"]!["reason"]!.GetValue<string>());
+        await app.StopAsync();
+    }
+
+    [Fact]
+    public async Task Serve_InvalidWorkflow_ExitsTwoWithEveryDiagnostic()
+    {
+        File.WriteAllText(Path.Combine(_folder, "broken.asl.json"), """{"StartAt":"A","States":{"A":{"Type":"Pass"}}}""");
+        File.WriteAllText(Path.Combine(_folder, "good.asl.json"), """{"StartAt":"A","States":{"A":{"Type":"Succeed"}}}""");
+
+        var (code, _, error) = await CliRunner.RunAsync("serve", "--workflows", _folder);
+
+        Assert.Equal(2, code);
+        Assert.Contains("broken", error, StringComparison.Ordinal);
+        Assert.Contains("/States/A: SCHEMA_VALIDATION_FAILED", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Serve_MissingFolder_ExitsTwo()
+    {
+        var (code, _, error) = await CliRunner.RunAsync("serve", "--workflows", Path.Combine(_folder, "nope"));
+
+        Assert.Equal(2, code);
+        Assert.Contains("does not exist", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Serve_BadSchedule_ExitsTwoNamingIt()
+    {
+        File.WriteAllText(Path.Combine(_folder, "w.asl.json"), """{"StartAt":"A","States":{"A":{"Type":"Succeed"}}}""");
+        var options = new LocalHostOptions { Workflows = _folder, Schedules = new Dictionary<string, ScheduleOptions> { ["nightly"] = new("not cron", "w") } };
+
+        var error = Assert.Throws<FormatException>(() => LocalHost.Build(options));
+
+        Assert.Contains("nightly", error.Message, StringComparison.Ordinal);
+        await Task.CompletedTask;
+    }
+
+    [Fact]
+    public void Options_ConfigurationThenCommandLine_CommandLineWins()
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Hybrid:Workflows"] = "from-config",
+            ["Hybrid:Backend"] = "azurite",
+            ["Hybrid:Storage:ConnectionString"] = "UseDevelopmentStorage=true",
+            ["Hybrid:TaskHub"] = "ConfigHub",
+            ["Hybrid:SkipWaits"] = "true",
+            ["Hybrid:Schedules:rotation:Cron"] = "0 3 * * *",
+            ["Hybrid:Schedules:rotation:Workflow"] = "rotate",
+        }).Build();
+
+        var options = ServeCommand.Options(configuration, workflows: "from-cli", backend: "memory");
+
+        Assert.Equal("from-cli", options.Workflows);
+        Assert.Equal(DurableBackendKind.InMemory, options.Backend.Backend);
+        Assert.Equal("ConfigHub", options.Backend.TaskHub);
+        Assert.True(options.SkipWaits);
+        Assert.Equal("0 3 * * *", options.Schedules["rotation"].Cron);
+    }
+
+    [Fact]
+    public void Options_UnknownBackend_IsAnError()
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { ["Hybrid:Backend"] = "cosmos" }).Build();
+
+        Assert.Contains("cosmos", Assert.Throws<FormatException>(() => ServeCommand.Options(configuration)).Message, StringComparison.Ordinal);
+    }
+
+    private static async Task<JsonObject> PollAsync(HttpClient http, string url)
+    {
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        while (true)
+        {
+            var response = await http.GetAsync(url, cts.Token);
+            if (response.IsSuccessStatusCode)
+            {
+                var body = (await response.Content.ReadFromJsonAsync<JsonObject>(cts.Token))!;
+                if (body["status"]!.GetValue<string>() != "RUNNING")
+                {
+                    return body;
+                }
+            }
+
+            await Task.Delay(50, cts.Token);
+        }
+    }
+}
