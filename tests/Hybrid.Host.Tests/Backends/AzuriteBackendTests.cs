@@ -1,3 +1,4 @@
+using Azure.Data.Tables;
 using Hybrid.Host.Backends;
 using Hybrid.Testing;
 
@@ -35,6 +36,27 @@ public sealed class AzuriteBackendTests(AzuriteFixture azurite)
     {
         await using var harness = await BackendHarness.StartAsync(Options("sub"));
         await BackendScenarios.SubOrchestrationAsync(harness);
+    }
+
+    /// <summary>The row <see cref="SubOrchestrationCreatedEventDecorator"/> exists for: without it this row has no EventType.</summary>
+    [Fact]
+    public async Task SubOrchestration_Checkpointed_EveryHistoryRowOfTheParentHasAnEventType()
+    {
+        var options = Options("rows");
+        await using var harness = await BackendHarness.StartAsync(options);
+        var parent = await BackendScenarios.SubOrchestrationAsync(harness);
+
+        var table = new TableClient(azurite.ConnectionString, options.TaskHub + "History");
+        var rows = new List<TableEntity>();
+        await foreach (var row in table.QueryAsync<TableEntity>(e => e.PartitionKey == parent))
+        {
+            rows.Add(row);
+        }
+
+        var events = rows.Where(r => r.RowKey != "sentinel").ToList();
+        Assert.NotEmpty(events);
+        Assert.All(events, e => Assert.False(string.IsNullOrEmpty(e.GetString("EventType")), $"Row {e.RowKey} has no EventType."));
+        Assert.Contains(events, e => e.GetString("EventType") == "SubOrchestrationInstanceCreated");
     }
 
     [Fact]

@@ -26,7 +26,8 @@ internal static class BackendScenarios
         Assert.True(timer.After > timer.Before, $"The timer resumed at {timer.After:O}, not after {timer.Before:O}.");
     }
 
-    public static async Task SubOrchestrationAsync(BackendHarness harness)
+    /// <summary>Runs a parent that calls a child; returns the parent's instance id.</summary>
+    public static async Task<string> SubOrchestrationAsync(BackendHarness harness)
     {
         var id = "parent-" + Guid.NewGuid().ToString("N");
 
@@ -39,6 +40,7 @@ internal static class BackendScenarios
         Assert.Equal(nameof(ChildOrchestrator), child.Name);
         Assert.Equal(OrchestrationRuntimeStatus.Completed, child.RuntimeStatus);
         Assert.Equal(42, child.ReadOutputAs<int>());
+        return id;
     }
 
     public static async Task FanOutAsync(BackendHarness harness, int children)
