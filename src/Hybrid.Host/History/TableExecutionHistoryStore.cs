@@ -11,6 +11,11 @@ namespace Hybrid.Host.History;
 /// restarts. One partition per execution; the row key is the event's (instance, sequence), which makes a repeated
 /// append (an activity run again after a crash) overwrite rather than duplicate. Events read back in append order.
 /// </summary>
+/// <remarks>
+/// Never name the table <c>{TaskHub}History</c>, <c>{TaskHub}Instances</c> or <c>{TaskHub}Partitions</c>: those are the
+/// Azure Storage backend's own tables, partitioned by instance id like this one, and it would replay these rows.
+/// The local host uses <c>{TaskHub}Events</c>.
+/// </remarks>
 public sealed class TableExecutionHistoryStore : IExecutionHistoryStore
 {
     private const int ChunkChars = 30_000;
@@ -21,6 +26,14 @@ public sealed class TableExecutionHistoryStore : IExecutionHistoryStore
 
     public TableExecutionHistoryStore(string connectionString, string tableName, TimeProvider? time = null)
     {
+        foreach (var reserved in new[] { "History", "Instances", "Partitions" })
+        {
+            if (tableName.EndsWith(reserved, StringComparison.OrdinalIgnoreCase))
+            {
+                throw new ArgumentException($"'{tableName}' could be one of the Azure Storage backend's own tables ('{{TaskHub}}{reserved}'); choose another name, such as '{{TaskHub}}Events'.", nameof(tableName));
+            }
+        }
+
         _table = new TableClient(connectionString, tableName);
         _time = time ?? TimeProvider.System;
     }

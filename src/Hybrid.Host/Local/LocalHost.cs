@@ -57,7 +57,7 @@ public static class LocalHost
 
         if (options.Backend.Backend == DurableBackendKind.AzureStorage)
         {
-            builder.Services.AddSingleton<IExecutionHistoryStore>(new TableExecutionHistoryStore(options.Backend.ConnectionString, options.Backend.TaskHub + "History"));
+            builder.Services.AddSingleton<IExecutionHistoryStore>(new TableExecutionHistoryStore(options.Backend.ConnectionString, options.Backend.TaskHub + "Events"));
         }
 
         builder.Services.AddHybridExecutions(new ExecutionServiceOptions { Run = RunSettings.Default with { SkipWaits = options.SkipWaits } });

@@ -29,7 +29,7 @@ public sealed class AzuriteHostFixture : IAsyncLifetime
             services =>
             {
                 services.AddSingleton<IDispatchMiddleware>(Mocks);
-                services.AddSingleton<IExecutionHistoryStore>(new TableExecutionHistoryStore(Azurite.ConnectionString, "HybridHistory"));
+                services.AddSingleton<IExecutionHistoryStore>(new TableExecutionHistoryStore(Azurite.ConnectionString, "HybridEvents"));
             });
     }
 

@@ -1,0 +1,100 @@
+using System.Text.Json.Nodes;
+using BenchmarkDotNet.Attributes;
+using BenchmarkDotNet.Engines;
+using Hybrid.Durable.Orchestration;
+using Hybrid.Asl.Running;
+using Hybrid.Benchmarks.Backends;
+using Hybrid.Durable;
+using Hybrid.Durable.Executions;
+using Hybrid.Host.Backends;
+using Microsoft.DurableTask.Client;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+
+namespace Hybrid.Benchmarks.Durable;
+
+// Run:  dotnet run -c Release --project bench/Hybrid.Benchmarks -- --filter '*AslVersusHandWritten*'
+// The baseline is a hand-written Durable orchestrator calling five trivial activities in sequence; the contender is the
+// same five steps as an ASL state machine run by Hybrid's orchestrator (five Task states through the dispatch activity).
+// Both run in the same host, on the same backend, in the same run. Results: docs/performance.md.
+
+/// <summary>The ASL orchestrator against a hand-written one: one execution at a time, and 200 at once.</summary>
+[Config(typeof(BackendColumnsConfig))]
+[SimpleJob(RunStrategy.Monitoring, launchCount: 1, warmupCount: 3, iterationCount: 20, invocationCount: 1)]
+public class AslVersusHandWrittenBenchmarks : BackendBenchmarkBase
+{
+    private const string FiveSteps = """
+        {"StartAt":"S1","States":{
+          "S1":{"Type":"Task","Resource":"arn:hybrid:increment","Next":"S2"},
+          "S2":{"Type":"Task","Resource":"arn:hybrid:increment","Next":"S3"},
+          "S3":{"Type":"Task","Resource":"arn:hybrid:increment","Next":"S4"},
+          "S4":{"Type":"Task","Resource":"arn:hybrid:increment","Next":"S5"},
+          "S5":{"Type":"Task","Resource":"arn:hybrid:increment","End":true}}}
+        """;
+
+    public const int Concurrent = 200;
+    private Microsoft.Extensions.Hosting.IHost _host = null!;
+    private DurableTaskClient _client = null!;
+    private IExecutionService _executions = null!;
+    private int _next;
+
+    [GlobalSetup]
+    public void Setup()
+    {
+        StartStorage();
+        var builder = Microsoft.Extensions.Hosting.Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
+        builder.Services.AddSingleton<IWorkflowRegistry>(FolderWorkflowRegistry.FromSources([("five", "bench", FiveSteps)]));
+        builder.Services.AddSingleton(new TaskHandlerRegistry().Register("arn:hybrid:increment", input => new JsonObject { ["n"] = (input?["n"]?.GetValue<int>() ?? 0) + 1 }));
+        builder.Services.AddHybridExecutions();
+        builder.Services.AddHybridDurableBackend(Options("benchasl"), registry =>
+        {
+            registry.AddHybridTasks();
+            registry.AddOrchestrator<FiveStepOrchestrator>();
+            registry.AddActivity<IncrementActivity>();
+        });
+        _host = builder.Build();
+        _host.StartAsync().GetAwaiter().GetResult();
+        _client = _host.Services.GetRequiredService<DurableTaskClient>();
+        _executions = _host.Services.GetRequiredService<IExecutionService>();
+        var check = RunAslAsync().GetAwaiter().GetResult();
+        if (check != 5)
+        {
+            throw new InvalidOperationException($"The ASL machine returned {check}, not 5.");
+        }
+    }
+
+    [GlobalCleanup]
+    public void Cleanup()
+    {
+        _host.StopAsync().GetAwaiter().GetResult();
+        _host.Dispose();
+        StopStorage();
+    }
+
+    [Benchmark(Baseline = true)]
+    public Task<int> HandWritten_OneExecution() => RunHandWrittenAsync();
+
+    [Benchmark]
+    public Task<int> Asl_OneExecution() => RunAslAsync();
+
+    [Benchmark(OperationsPerInvoke = Concurrent)]
+    public Task HandWritten_200Concurrent() => Task.WhenAll(Enumerable.Range(0, Concurrent).Select(_ => RunHandWrittenAsync()));
+
+    [Benchmark(OperationsPerInvoke = Concurrent)]
+    public Task Asl_200Concurrent() => Task.WhenAll(Enumerable.Range(0, Concurrent).Select(_ => RunAslAsync()));
+
+    private async Task<int> RunHandWrittenAsync()
+    {
+        var id = await _client.ScheduleNewOrchestrationInstanceAsync(nameof(FiveStepOrchestrator), 0);
+        var done = await _client.WaitForInstanceCompletionAsync(id, getInputsAndOutputs: true);
+        return done.ReadOutputAs<int>();
+    }
+
+    private async Task<int> RunAslAsync()
+    {
+        var started = await _executions.StartAsync("five", new JsonObject { ["n"] = 0 }, "e" + Interlocked.Increment(ref _next));
+        var done = await _client.WaitForInstanceCompletionAsync(started.ExecutionId, getInputsAndOutputs: true);
+        var outcome = done.ReadOutputAs<RunOutcome>()!;
+        return JsonNode.Parse(outcome.Output!)!["n"]!.GetValue<int>();
+    }
+}
