@@ -31,7 +31,8 @@ public sealed class DurableExecutionService(
     TimeProvider time,
     ExecutionServiceOptions options) : IExecutionService
 {
-    private readonly SemaphoreSlim _startLock = new(1, 1);
+    /// <summary>Starts of the same execution id are serialised (check, then schedule); others run in parallel.</summary>
+    private readonly SemaphoreSlim[] _startLocks = [.. Enumerable.Range(0, 64).Select(_ => new SemaphoreSlim(1, 1))];
 
     public async Task<StartedExecution> StartAsync(string workflow, JsonNode? input, string? name = null, Caller? caller = null, CancellationToken cancellationToken = default)
     {
@@ -50,7 +51,8 @@ public sealed class DurableExecutionService(
         }
 
         var id = ExecutionNames.ExecutionId(workflow, name);
-        await _startLock.WaitAsync(cancellationToken);
+        var startLock = _startLocks[(StringComparer.Ordinal.GetHashCode(id) & int.MaxValue) % _startLocks.Length];
+        await startLock.WaitAsync(cancellationToken);
         try
         {
             if (await client.GetInstanceAsync(id, getInputsAndOutputs: true, cancellationToken) is { } existing)
@@ -85,7 +87,7 @@ public sealed class DurableExecutionService(
         }
         finally
         {
-            _startLock.Release();
+            startLock.Release();
         }
     }
 
