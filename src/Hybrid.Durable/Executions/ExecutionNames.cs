@@ -1,3 +1,6 @@
+using System.Buffers;
+using System.Text;
+
 namespace Hybrid.Durable.Executions;
 
 /// <summary>Step Functions' rules for execution names, and Hybrid's execution ids (<c>{workflow}:{name}</c>).</summary>
@@ -5,25 +8,39 @@ public static class ExecutionNames
 {
     private const string Forbidden = "<>{}[]?*\"#%\\^|~`$&,;:/";
 
-    /// <summary>Null when the name is valid; otherwise what is wrong with it.</summary>
+    public const int MaxLength = 80;
+
+    /// <summary>Null when the name is valid; otherwise what is wrong with it, and where.</summary>
     public static string? Problem(string name)
     {
-        if (name.Length is 0 or > 80)
+        if (name.Length == 0)
         {
-            return $"An execution name is 1 to 80 characters; '{Truncate(name)}' has {name.Length}.";
+            return "An execution name must not be empty.";
         }
 
-        foreach (var c in name)
+        if (name.Length > MaxLength)
         {
-            if (char.IsWhiteSpace(c) || char.IsControl(c))
+            return $"An execution name must be at most {MaxLength} characters long; this one has {name.Length}.";
+        }
+
+        for (var i = 0; i < name.Length;)
+        {
+            if (Rune.DecodeFromUtf16(name.AsSpan(i), out var rune, out var consumed) != OperationStatus.Done)
             {
-                return $"An execution name cannot contain whitespace or control characters: '{Truncate(name)}'.";
+                return $"The execution name has a lone surrogate at index {i}.";
             }
 
-            if (Forbidden.Contains(c, StringComparison.Ordinal))
+            if (Rune.IsWhiteSpace(rune) || Rune.IsControl(rune) || rune == Rune.ReplacementChar)
             {
-                return $"An execution name cannot contain '{c}': '{Truncate(name)}'.";
+                return $"An execution name must not contain whitespace or control characters (U+{rune.Value:X4} at index {i}).";
             }
+
+            if (rune.IsBmp && Forbidden.Contains((char)rune.Value, StringComparison.Ordinal))
+            {
+                return $"An execution name must not contain '{(char)rune.Value}' (at index {i}); none of < > {{ }} [ ] ? * \" # % \\ ^ | ~ ` $ & , ; : / are allowed.";
+            }
+
+            i += consumed;
         }
 
         return null;
@@ -40,5 +57,4 @@ public static class ExecutionNames
         return colon > 0 && FolderWorkflowRegistry.IsValidName(workflow) && Problem(name) is null;
     }
 
-    private static string Truncate(string text) => text.Length <= 100 ? text : text[..100] + "...";
 }
