@@ -40,15 +40,20 @@ public readonly struct JsonataValue : IEquatable<JsonataValue>
     /// <summary>The compact JSON text of the value (non-ASCII and HTML characters unescaped), or "undefined".</summary>
     public override string ToString() => IsUndefined ? "undefined" : Node?.ToJsonString(Relaxed) ?? "null";
 
+    /// <summary>Both undefined, or JSON values that are deeply equal.</summary>
     public bool Equals(JsonataValue other) =>
         IsUndefined == other.IsUndefined && (IsUndefined || JsonNode.DeepEquals(Node, other.Node));
 
+    /// <inheritdoc/>
     public override bool Equals(object? obj) => obj is JsonataValue v && Equals(v);
 
+    /// <inheritdoc/>
     public override int GetHashCode() => IsUndefined ? 0 : ToString().GetHashCode(StringComparison.Ordinal);
 
+    /// <summary>Value equality (see <see cref="Equals(JsonataValue)"/>).</summary>
     public static bool operator ==(JsonataValue left, JsonataValue right) => left.Equals(right);
 
+    /// <summary>Value inequality.</summary>
     public static bool operator !=(JsonataValue left, JsonataValue right) => !left.Equals(right);
 }
 

@@ -110,6 +110,16 @@ public sealed class JsonataExpressionTests
     [InlineData("$string([1, 2.5, {'a': 1e21}])", "\"[1,2.5,{\\\"a\\\":1e+21}]\"")]
     public void Numbers_FormatLikeJavaScript(string expression, string json) => Assert.Equal(json, Eval(expression).ToString());
 
+    // Found by comparing with the reference under node on expressions outside the suite.
+    [Theory]
+    [InlineData("$uppercase('straße')", "\"STRASSE\"")]
+    [InlineData("$uppercase('ﬁ')", "\"FI\"")]
+    [InlineData("$lowercase('ΟΔΟΣ')", "\"οδος\"")]
+    [InlineData("$toMillis('2023-02-30')", "1677715200000")]
+    [InlineData("$toMillis('2023-11-14T22:13:20+01:00')", "1699996400000")]
+    public void Functions_MatchJavaScriptOutsideTheSuite(string expression, string json) =>
+        Assert.Equal(json, Eval(expression).ToString());
+
     [Fact]
     public void Numbers_IntegersStayIntegers()
     {
@@ -146,6 +156,17 @@ public sealed class JsonataExpressionTests
         var bindings = new JsonataBindings().BindFunction("inc", args => JsonValue.Create(Number(args[0]) + 1), "<n:n>");
 
         Assert.Equal("[2,3,4]", Eval("$map([1,2,3], $inc)", bindings: bindings).ToString());
+    }
+
+    [Fact]
+    public void Bindings_HostFunctionArity_DecidesWhatHigherOrderFunctionsPass()
+    {
+        var bindings = new JsonataBindings()
+            .BindFunction("pair", args => JsonValue.Create($"{args[0]}@{(args.Count > 1 ? args[1].ToString() : "-")}"), arity: 2)
+            .BindFunction("one", args => JsonValue.Create($"{args[0]}/{args.Count}"), arity: 1);
+
+        Assert.Equal("""["1@0","2@1"]""", Eval("$map([1,2], $pair)", bindings: bindings).ToString());
+        Assert.Equal("""["1/1","2/1"]""", Eval("$map([1,2], $one)", bindings: bindings).ToString());
     }
 
     [Fact]
