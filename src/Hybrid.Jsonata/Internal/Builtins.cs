@@ -10,8 +10,6 @@ internal static partial class Builtins
 
     public static object? Lookup(string name) => Table.TryGetValue(name, out var f) ? f : null;
 
-    public static IEnumerable<string> Names => Table.Keys;
-
     private static object? A(object?[] a, int i) => i < a.Length ? a[i] : null;
 
     private static Dictionary<string, JFunction> Build()
@@ -1277,7 +1275,7 @@ internal static partial class Builtins
     {
         null => null,
         JNull => "null",
-        double => V.IsNumeric(value) ? "number" : "number",
+        double => V.IsNumeric(value) ? "number" : "object", // the reference's typeof chain calls NaN an object
         string => "string",
         bool => "boolean",
         JList => "array",

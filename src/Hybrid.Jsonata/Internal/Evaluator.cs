@@ -486,7 +486,7 @@ internal static class Evaluator
     }
 
     /// <summary>apply(): invokes a function value, running the trampoline for tail calls.</summary>
-    public static object? Apply(JFunction? proc, object?[] args, object? input, Frame env, object? rawProc = null)
+    public static object? Apply(JFunction? proc, object?[] args, object? input, Frame env)
     {
         var result = ApplyInner(proc, args, input, env);
         while (result is Lambda { Thunk: true } thunk)

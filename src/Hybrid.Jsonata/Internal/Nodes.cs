@@ -254,11 +254,6 @@ internal sealed class PathNode : Node
             if (ii == 0 && step.ConsArray)
             {
                 resultSequence = step.Eval(inputSequence, env) as JList;
-                if (resultSequence is null)
-                {
-                    // the constructor produced a non-array (cannot happen for '[' but keep the reference's shape)
-                    resultSequence = null;
-                }
             }
             else if (isTupleStream)
             {
@@ -734,7 +729,7 @@ internal sealed class FunctionCallNode : Node
         // recursion would pile exception-dispatch frames on a stack that is already nearly exhausted
         try
         {
-            return Evaluator.Apply(proc as JFunction, args, input, env, proc);
+            return Evaluator.Apply(proc as JFunction, args, input, env);
         }
         catch (JsonataException e) when (Decorate(e, Position, ProcName))
         {
@@ -856,7 +851,7 @@ internal sealed class ApplyNode : Node
             return new ChainFunction(lf, f);
         }
 
-        return Evaluator.Apply(f, [lhs], null, env, f);
+        return Evaluator.Apply(f, [lhs], null, env);
     }
 }
 
@@ -884,7 +879,7 @@ internal sealed class TransformNode : Node
             throw new JsonataException("T2013", Position);
         }
 
-        var result = Evaluator.Apply(cf, [obj], null, env, cf);
+        var result = Evaluator.Apply(cf, [obj], null, env);
         var matches = Pattern.Eval(result, env);
         if (matches is not null)
         {

@@ -382,7 +382,6 @@ internal sealed class Lexer
     // /^-?(0|([1-9][0-9]*))(\.[0-9]+)?([Ee][-+]?[0-9]+)?/
     private int MatchNumber(int p)
     {
-        var s = _path;
         var i = p;
         if (At(i) == '-')
         {
@@ -433,7 +432,6 @@ internal sealed class Lexer
             }
         }
 
-        _ = s;
         return i - p;
     }
 }

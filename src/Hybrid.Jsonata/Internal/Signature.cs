@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using System.Text;
 using System.Text.RegularExpressions;
 
 namespace Hybrid.Jsonata.Internal;
@@ -22,20 +21,11 @@ internal sealed class Signature
 
     private static readonly ConcurrentDictionary<string, Signature> Cache = new(StringComparer.Ordinal);
     private readonly List<Param> _params;
-    private readonly Regex _regex;
 
     private Signature(string definition, List<Param> @params)
     {
         Definition = definition;
         _params = @params;
-        var sb = new StringBuilder("^");
-        foreach (var p in @params)
-        {
-            sb.Append('(').Append(p.Regex).Append(')');
-        }
-
-        sb.Append('$');
-        _regex = new Regex(sb.ToString(), RegexOptions.CultureInvariant);
         foreach (var p in @params)
         {
             // each parameter's regex is a character class (or a single 'f') with an optional ? or + quantifier

@@ -173,8 +173,6 @@ internal static class V
         return true;
     }
 
-    public static bool IsSequence(object? v) => v is JList { Sequence: true };
-
     /// <summary>JavaScript's === on JSONata values.</summary>
     public static bool StrictEquals(object? a, object? b)
     {
@@ -264,16 +262,6 @@ internal static class V
         JNull => 'l',
         JList => 'a',
         _ => 'o',
-    };
-
-    public static string TypeName(object? v) => v switch
-    {
-        null => "undefined",
-        JFunction => "function",
-        string => "string",
-        double => "number",
-        bool => "boolean",
-        _ => "object",
     };
 
     /// <summary>fn.append: concatenates, treating non-arrays as singletons.</summary>
