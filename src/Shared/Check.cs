@@ -15,6 +15,12 @@ internal static class Check
 
     public static string NotEmpty([NotNull] string? value, [CallerArgumentExpression(nameof(value))] string? name = null)
     {
+        ArgumentException.ThrowIfNullOrEmpty(value, name);
+        return value;
+    }
+
+    public static string NotBlank([NotNull] string? value, [CallerArgumentExpression(nameof(value))] string? name = null)
+    {
         ArgumentException.ThrowIfNullOrWhiteSpace(value, name);
         return value;
     }

@@ -31,7 +31,7 @@ internal sealed class CompletionPollingDecorator : OrchestrationServiceDecorator
     public override async Task<OrchestrationState> WaitForOrchestrationAsync(
         string instanceId, string executionId, TimeSpan timeout, CancellationToken cancellationToken)
     {
-        Check.NotEmpty(instanceId);
+        Check.NotBlank(instanceId);
         if (timeout < TimeSpan.Zero && timeout != Timeout.InfiniteTimeSpan)
         {
             throw new ArgumentOutOfRangeException(nameof(timeout), timeout, "The timeout must be positive or infinite.");

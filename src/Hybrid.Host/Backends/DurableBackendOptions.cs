@@ -68,8 +68,8 @@ public sealed partial record DurableBackendOptions
 
         if (Backend == DurableBackendKind.AzureStorage)
         {
-            Check.NotEmpty(ConnectionString);
-            Check.NotEmpty(WorkerId);
+            Check.NotBlank(ConnectionString);
+            Check.NotBlank(WorkerId);
             Check.Positive(MaxQueuePollingInterval);
             ArgumentOutOfRangeException.ThrowIfLessThan(PartitionCount, 1, nameof(PartitionCount));
             ArgumentOutOfRangeException.ThrowIfGreaterThan(PartitionCount, 16, nameof(PartitionCount));

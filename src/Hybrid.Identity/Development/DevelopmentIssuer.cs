@@ -95,7 +95,7 @@ public sealed class DevelopmentIssuer
     public string Mint(DevelopmentTokenRequest request)
     {
         Check.NotNull(request);
-        Check.NotEmpty(request.Subject);
+        Check.NotBlank(request.Subject);
         var now = _time.GetUtcNow().UtcDateTime;
         var claims = new Dictionary<string, object>(StringComparer.Ordinal)
         {

@@ -34,8 +34,8 @@ public sealed class TokenSealer : ITokenSealer
 
     public string Seal(string token, string purpose)
     {
-        Check.NotEmpty(token);
-        Check.NotEmpty(purpose);
+        Check.NotBlank(token);
+        Check.NotBlank(purpose);
         return Prefix + Protector(purpose).Protect(token);
     }
 

@@ -18,21 +18,21 @@ public static class AslCrashHost
     public const string Mode = "asl-crash-host";
     public const string ReadyLine = "ASL HOST READY";
 
-    /// <summary>A Task, a 6-second Wait, a Task.</summary>
+    /// <summary>A Task, a 15-second Wait, a Task.</summary>
     public const string WaitWorkflow = """
         {"StartAt":"Before","States":{
           "Before":{"Type":"Task","Resource":"arn:hybrid:record","Next":"Nap"},
-          "Nap":{"Type":"Wait","Seconds":6,"Next":"After"},
+          "Nap":{"Type":"Wait","Seconds":15,"Next":"After"},
           "After":{"Type":"Task","Resource":"arn:hybrid:record","End":true}}}
         """;
 
-    /// <summary>A Map of 12 items, 3 at a time, each a Task, a 3-second Wait and a Task.</summary>
+    /// <summary>A Map of 12 items, 3 at a time, each a Task, an 8-second Wait and a Task.</summary>
     public const string MapWorkflow = """
         {"StartAt":"Each","States":{"Each":{"Type":"Map","ItemsPath":"$.items","MaxConcurrency":3,
           "ItemSelector":{"index.$":"$$.Map.Item.Index"},
           "ItemProcessor":{"StartAt":"Start","States":{
             "Start":{"Type":"Task","Resource":"arn:hybrid:record","Next":"Pause"},
-            "Pause":{"Type":"Wait","Seconds":3,"Next":"Finish"},
+            "Pause":{"Type":"Wait","Seconds":8,"Next":"Finish"},
             "Finish":{"Type":"Task","Resource":"arn:hybrid:record","End":true}}},
           "End":true}}}
         """;
