@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text;
 using System.Text.Json.Nodes;
 using Hybrid.Durable.Executions;
@@ -82,8 +81,11 @@ public sealed class CrashRecoveryTests : IAsyncLifetime
         Assert.Equal("ExecutionSucceeded", mapHistory[^1]);
     }
 
-    private Task<ChildHost> StartHostAsync(CancellationToken cancellation) =>
-        ChildHost.StartAsync([_azurite.ConnectionString, "CrashHub", "crash-worker", SideEffects, _folder, $"http://127.0.0.1:{_port}"], cancellation);
+    private Task<ChildHost> StartHostAsync(CancellationToken cancellation) => ChildHost.StartAsync(
+        typeof(AslCrashHost).Assembly.Location,
+        [AslCrashHost.Mode, _azurite.ConnectionString, "CrashHub", "crash-worker", SideEffects, _folder, $"http://127.0.0.1:{_port}"],
+        AslCrashHost.ReadyLine,
+        cancellation);
 
     private static StringContent Json(string text) => new(text, Encoding.UTF8, "application/json");
 
@@ -109,104 +111,4 @@ public sealed class CrashRecoveryTests : IAsyncLifetime
 
     private List<string> Lines(string execution) =>
         File.Exists(SideEffects) ? [.. File.ReadAllLines(SideEffects).Where(l => l.StartsWith(execution + "|", StringComparison.Ordinal))] : [];
-
-    /// <summary>This test assembly run as a host (see <see cref="AslCrashHost"/>), always killed on dispose.</summary>
-    private sealed class ChildHost : IAsyncDisposable
-    {
-        private readonly Process _process;
-        private readonly StringBuilder _output = new();
-        private readonly TaskCompletionSource _ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
-
-        private ChildHost(Process process) => _process = process;
-
-        public static async Task<ChildHost> StartAsync(string[] args, CancellationToken cancellation)
-        {
-            var info = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet")
-            {
-                RedirectStandardInput = true,
-                RedirectStandardOutput = true,
-                RedirectStandardError = true,
-                UseShellExecute = false,
-            };
-            foreach (var arg in (string[])[typeof(AslCrashHost).Assembly.Location, AslCrashHost.Mode, .. args])
-            {
-                info.ArgumentList.Add(arg);
-            }
-
-            var host = new ChildHost(new Process { StartInfo = info, EnableRaisingEvents = true });
-            host._process.OutputDataReceived += (_, e) => host.Append(e.Data);
-            host._process.ErrorDataReceived += (_, e) => host.Append(e.Data);
-            host._process.Exited += (_, _) => host._ready.TrySetException(new InvalidOperationException($"The host exited before it was ready.\n{host.Output}"));
-            host._process.Start();
-            host._process.BeginOutputReadLine();
-            host._process.BeginErrorReadLine();
-            try
-            {
-                await host._ready.Task.WaitAsync(TimeSpan.FromSeconds(60), cancellation);
-                return host;
-            }
-            catch
-            {
-                await host.DisposeAsync();
-                throw;
-            }
-        }
-
-        private string Output
-        {
-            get
-            {
-                lock (_output)
-                {
-                    return _output.ToString();
-                }
-            }
-        }
-
-        /// <summary>SIGKILL: no shutdown code runs, nothing is flushed or released.</summary>
-        public void Kill()
-        {
-            _process.Kill(entireProcessTree: true);
-            _process.WaitForExit(TimeSpan.FromSeconds(30));
-        }
-
-        public async ValueTask DisposeAsync()
-        {
-            try
-            {
-                if (!_process.HasExited)
-                {
-                    _process.Kill(entireProcessTree: true);
-                }
-
-                using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-                await _process.WaitForExitAsync(cts.Token);
-            }
-            catch (InvalidOperationException)
-            {
-            }
-            finally
-            {
-                _process.Dispose();
-            }
-        }
-
-        private void Append(string? line)
-        {
-            if (line is null)
-            {
-                return;
-            }
-
-            lock (_output)
-            {
-                _output.AppendLine(line);
-            }
-
-            if (line == AslCrashHost.ReadyLine)
-            {
-                _ready.TrySetResult();
-            }
-        }
-    }
 }

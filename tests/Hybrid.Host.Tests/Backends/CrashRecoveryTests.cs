@@ -1,5 +1,3 @@
-using System.Diagnostics;
-using System.Text;
 using Hybrid.Host.Backends;
 using Hybrid.Testing;
 using Microsoft.DurableTask.Client;
@@ -43,7 +41,7 @@ public sealed class CrashRecoveryTests(AzuriteFixture azurite) : IDisposable
         using var cts = new CancellationTokenSource(TimeSpan.FromMinutes(3));
 
         string instanceId;
-        await using (var first = await ChildHost.StartAsync(azurite.ConnectionString, taskHub, workerId, _sideEffects, cts.Token))
+        await using (var first = await StartHostAsync(azurite.ConnectionString, taskHub, workerId, _sideEffects, cts.Token))
         {
             instanceId = await client.ScheduleNewOrchestrationInstanceAsync(nameof(CrashOrchestrator), TimerSeconds, cts.Token);
             await WaitForTimerAsync(client, instanceId, first, cts.Token);
@@ -55,7 +53,7 @@ public sealed class CrashRecoveryTests(AzuriteFixture azurite) : IDisposable
         Assert.Equal(OrchestrationRuntimeStatus.Running, afterKill!.RuntimeStatus);
         Assert.Equal(["before-timer"], SideEffectLog.Read(_sideEffects));
 
-        await using (var second = await ChildHost.StartAsync(azurite.ConnectionString, taskHub, workerId, _sideEffects, cts.Token))
+        await using (var second = await StartHostAsync(azurite.ConnectionString, taskHub, workerId, _sideEffects, cts.Token))
         {
             OrchestrationMetadata result;
             try
@@ -95,111 +93,6 @@ public sealed class CrashRecoveryTests(AzuriteFixture azurite) : IDisposable
         }
     }
 
-    /// <summary>This test assembly run as a host (see <see cref="CrashHostProgram"/>), always killed on dispose.</summary>
-    private sealed class ChildHost : IAsyncDisposable
-    {
-        private readonly Process _process;
-        private readonly StringBuilder _output = new();
-        private readonly TaskCompletionSource _ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
-
-        private ChildHost(Process process) => _process = process;
-
-        public bool HasExited => _process.HasExited;
-
-        public string Output
-        {
-            get
-            {
-                lock (_output)
-                {
-                    return _output.ToString();
-                }
-            }
-        }
-
-        public static async Task<ChildHost> StartAsync(
-            string connectionString, string taskHub, string workerId, string sideEffects, CancellationToken cancellation)
-        {
-            var info = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet")
-            {
-                RedirectStandardInput = true,
-                RedirectStandardOutput = true,
-                RedirectStandardError = true,
-                UseShellExecute = false,
-            };
-            foreach (var arg in new[]
-                     {
-                         typeof(CrashHostProgram).Assembly.Location, CrashHostProgram.Mode, connectionString, taskHub, workerId, sideEffects,
-                     })
-            {
-                info.ArgumentList.Add(arg);
-            }
-
-            var host = new ChildHost(new Process { StartInfo = info, EnableRaisingEvents = true });
-            host._process.OutputDataReceived += (_, e) => host.Append(e.Data);
-            host._process.ErrorDataReceived += (_, e) => host.Append(e.Data);
-            host._process.Exited += (_, _) => host._ready.TrySetException(
-                new InvalidOperationException($"The host exited before it was ready.\n{host.Output}"));
-            host._process.Start();
-            host._process.BeginOutputReadLine();
-            host._process.BeginErrorReadLine();
-            try
-            {
-                await host._ready.Task.WaitAsync(TimeSpan.FromSeconds(60), cancellation);
-                return host;
-            }
-            catch
-            {
-                await host.DisposeAsync();
-                throw;
-            }
-        }
-
-        /// <summary>SIGKILL: no shutdown code runs, nothing is flushed or released.</summary>
-        public void Kill()
-        {
-            _process.Kill(entireProcessTree: true);
-            _process.WaitForExit(TimeSpan.FromSeconds(30));
-        }
-
-        public async ValueTask DisposeAsync()
-        {
-            try
-            {
-                if (!_process.HasExited)
-                {
-                    _process.Kill(entireProcessTree: true);
-                }
-
-                using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-                await _process.WaitForExitAsync(cts.Token);
-            }
-            catch (InvalidOperationException)
-            {
-                // Never started: nothing to stop.
-            }
-            finally
-            {
-                _process.Dispose();
-            }
-        }
-
-        private void Append(string? line)
-        {
-            if (line is null)
-            {
-                return;
-            }
-
-            lock (_output)
-            {
-                _output.AppendLine(line);
-            }
-
-            if (line == CrashHostProgram.ReadyLine)
-            {
-                _ready.TrySetResult();
-            }
-        }
-    }
+    private static Task<ChildHost> StartHostAsync(string connectionString, string taskHub, string workerId, string sideEffects, CancellationToken cancellation) =>
+        ChildHost.StartAsync(typeof(CrashHostProgram).Assembly.Location, [CrashHostProgram.Mode, connectionString, taskHub, workerId, sideEffects], CrashHostProgram.ReadyLine, cancellation);
 }
