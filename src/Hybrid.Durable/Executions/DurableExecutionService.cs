@@ -37,6 +37,9 @@ public sealed class DurableExecutionService(
     public async Task<StartedExecution> StartAsync(string workflow, JsonNode? input, string? name = null, Caller? caller = null, CancellationToken cancellationToken = default)
     {
         var definition = workflows.Find(workflow) ?? throw new WorkflowNotFoundException(workflow);
+
+        // A generated name (128 random bits) cannot be taken, so it needs no existence check: one round trip fewer.
+        var named = name is not null;
         name ??= RandomNumberGenerator.GetHexString(32, lowercase: true);
         if (ExecutionNames.Problem(name) is { } problem)
         {
@@ -55,7 +58,7 @@ public sealed class DurableExecutionService(
         await startLock.WaitAsync(cancellationToken);
         try
         {
-            if (await client.GetInstanceAsync(id, getInputsAndOutputs: true, cancellationToken) is { } existing)
+            if (named && await client.GetInstanceAsync(id, getInputsAndOutputs: true, cancellationToken) is { } existing)
             {
                 var run = existing.ReadInputAs<MachineRun>();
                 var sameInput = run is not null && AslJson.DeepEquals(ExecutionMeta.Parse(run.Execution.Input), input);
