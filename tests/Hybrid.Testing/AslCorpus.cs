@@ -1,4 +1,6 @@
 using System.Text.Json.Nodes;
+using Hybrid.Asl.Json;
+using Xunit;
 
 namespace Hybrid.Testing;
 
@@ -63,4 +65,25 @@ public sealed record AslCase(
     string? ExpectedCause)
 {
     public override string ToString() => Name;
+
+    /// <summary>Asserts that a run (of any runner) ended as AWS ends this case; the message shows both outcomes.</summary>
+    public void AssertMatches(string status, JsonNode? output, string? error, string? cause)
+    {
+        var actual = $"status {status}, output {AslJson.ToJsonString(output)}, error {error}, cause {cause}";
+        Assert.True(ExpectedStatus == status, $"{Name} ({Description})\nexpected status {ExpectedStatus}, got {actual}");
+        if (HasExpectedOutput)
+        {
+            Assert.True(AslJson.DeepEquals(ExpectedOutput, output), $"{Name}\nexpected output {AslJson.ToJsonString(ExpectedOutput)}\ngot {actual}");
+        }
+
+        if (ExpectedError is not null)
+        {
+            Assert.True(ExpectedError == error, $"{Name}\nexpected error {ExpectedError}, got {actual}");
+        }
+
+        if (ExpectedCause is not null)
+        {
+            Assert.True(ExpectedCause == cause, $"{Name}\nexpected cause {ExpectedCause}\ngot {actual}");
+        }
+    }
 }

@@ -1,6 +1,5 @@
 using System.Text.Json.Nodes;
 using Hybrid.Asl.Execution;
-using Hybrid.Asl.Json;
 using Hybrid.Asl.Parsing;
 using Hybrid.Asl.Running;
 using Hybrid.Testing;
@@ -19,6 +18,17 @@ public sealed class CorpusTests
         var fixture = AslCorpus.Load(name);
         var result = await CorpusRunner.RunDirectAsync(fixture);
         CorpusRunner.AssertMatches(fixture, result);
+    }
+
+    [Fact]
+    public void AssertMatches_WrongOutputErrorOrStatus_Fails()
+    {
+        var fixture = AslCorpus.Load(AslCorpus.Names().Select(n => (string)n[0]).First(n => n.StartsWith("pass/", StringComparison.Ordinal)));
+        var right = fixture.ExpectedOutput;
+
+        Assert.ThrowsAny<Xunit.Sdk.XunitException>(() => fixture.AssertMatches("FAILED", right, null, null));
+        Assert.ThrowsAny<Xunit.Sdk.XunitException>(() => fixture.AssertMatches(fixture.ExpectedStatus, new JsonObject { ["surely"] = "not" }, null, null));
+        fixture.AssertMatches(fixture.ExpectedStatus, right, fixture.ExpectedError, fixture.ExpectedCause);
     }
 
     [Fact]
@@ -67,23 +77,6 @@ internal static class CorpusRunner
         return await new DirectRunner(EchoHandlers()).RunAsync(parsed.StateMachine!, fixture.Input?.DeepClone(), options, Execution(fixture.Input?.DeepClone()));
     }
 
-    public static void AssertMatches(AslCase fixture, ExecutionResult result)
-    {
-        var actual = $"status {result.Status}, output {AslJson.ToJsonString(result.Output)}, error {result.Error}, cause {result.Cause}";
-        Assert.True(fixture.ExpectedStatus == result.Status, $"{fixture.Name} ({fixture.Description})\nexpected status {fixture.ExpectedStatus}, got {actual}");
-        if (fixture.HasExpectedOutput)
-        {
-            Assert.True(AslJson.DeepEquals(fixture.ExpectedOutput, result.Output), $"{fixture.Name}\nexpected output {AslJson.ToJsonString(fixture.ExpectedOutput)}\ngot {actual}");
-        }
-
-        if (fixture.ExpectedError is not null)
-        {
-            Assert.True(fixture.ExpectedError == result.Error, $"{fixture.Name}\nexpected error {fixture.ExpectedError}, got {actual}");
-        }
-
-        if (fixture.ExpectedCause is not null)
-        {
-            Assert.True(fixture.ExpectedCause == result.Cause, $"{fixture.Name}\nexpected cause {fixture.ExpectedCause}\ngot {actual}");
-        }
-    }
+    public static void AssertMatches(AslCase fixture, ExecutionResult result) =>
+        fixture.AssertMatches(result.Status, result.Output, result.Error, result.Cause);
 }

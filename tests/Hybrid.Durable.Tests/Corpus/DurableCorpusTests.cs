@@ -90,23 +90,6 @@ internal static class DurableCorpus
         return await host.WaitAsync(instanceId, timeout);
     }
 
-    public static void AssertMatches(AslCase fixture, ExecutionDescription result)
-    {
-        var actual = $"status {result.Status}, output {AslJson.ToJsonString(result.Output)}, error {result.Error}, cause {result.Cause}";
-        Assert.True(fixture.ExpectedStatus == result.Status, $"{fixture.Name} ({fixture.Description})\nexpected status {fixture.ExpectedStatus}, got {actual}");
-        if (fixture.HasExpectedOutput)
-        {
-            Assert.True(AslJson.DeepEquals(fixture.ExpectedOutput, result.Output), $"{fixture.Name}\nexpected output {AslJson.ToJsonString(fixture.ExpectedOutput)}\ngot {actual}");
-        }
-
-        if (fixture.ExpectedError is not null)
-        {
-            Assert.True(fixture.ExpectedError == result.Error, $"{fixture.Name}\nexpected error {fixture.ExpectedError}, got {actual}");
-        }
-
-        if (fixture.ExpectedCause is not null)
-        {
-            Assert.True(fixture.ExpectedCause == result.Cause, $"{fixture.Name}\nexpected cause {fixture.ExpectedCause}\ngot {actual}");
-        }
-    }
+    public static void AssertMatches(AslCase fixture, ExecutionDescription result) =>
+        fixture.AssertMatches(result.Status, result.Output, result.Error, result.Cause);
 }
