@@ -1,5 +1,6 @@
 using Hybrid.Asl.Execution;
 using Hybrid.Asl.Json;
+using Hybrid.Asl.Running;
 using Microsoft.DurableTask;
 
 namespace Hybrid.Durable.Orchestration;
@@ -63,21 +64,14 @@ public sealed class AslOrchestrator : TaskOrchestrator<MachineRun, RunOutcome?>
             return null;
         }
 
+        var result = ExecutionResult.From(outcome);
         return new RunOutcome(
-            ExecutionResultStatus(outcome.Status),
-            outcome.Status == MachineStatus.Succeeded ? AslJson.ToJsonString(outcome.Output) : null,
-            outcome.Error?.Error,
-            outcome.Error?.Cause,
+            result.Status,
+            outcome.Status == MachineStatus.Succeeded ? AslJson.ToJsonString(result.Output) : null,
+            result.Error,
+            result.Cause,
             port.TakePending());
     }
-
-    internal static string ExecutionResultStatus(MachineStatus status) => status switch
-    {
-        MachineStatus.Succeeded => "SUCCEEDED",
-        MachineStatus.TimedOut => "TIMED_OUT",
-        MachineStatus.Aborted => "ABORTED",
-        _ => "FAILED",
-    };
 
     private static Dictionary<string, System.Text.Json.Nodes.JsonNode?> Variables(string? json)
     {
