@@ -35,13 +35,21 @@ internal sealed class DurablePort : IExecutionPort, IHistorySink
     /// <summary>Durable operations (tasks, timers, branch batches) in this generation, for ContinueAsNew.</summary>
     public int Operations { get; private set; }
 
-    public DateTimeOffset UtcNow => new DateTimeOffset(DateTime.SpecifyKind(_context.CurrentUtcDateTime, DateTimeKind.Utc)) + _run.Settings.ClockOffset + _skipped;
+    /// <summary>
+    /// The execution's clock. With <see cref="RunSettings.SkipWaits"/> it is virtual, as in <c>hybrid run --skip-waits</c>:
+    /// the start time plus the waits skipped so far, whatever the real time; otherwise the orchestration's clock.
+    /// </summary>
+    public DateTimeOffset UtcNow => _run.Settings.SkipWaits
+        ? _run.Execution.StartTime + _run.Settings.ClockOffset + _skipped
+        : RealNow + _run.Settings.ClockOffset;
+
+    private DateTimeOffset RealNow => new(DateTime.SpecifyKind(_context.CurrentUtcDateTime, DateTimeKind.Utc));
 
     /// <summary>The run settings with the waits skipped so far folded into the clock offset, for children and ContinueAsNew.</summary>
     public RunSettings CurrentSettings => _run.Settings with { ClockOffset = _run.Settings.ClockOffset + _skipped };
 
     /// <summary>A time on the execution's clock, as a time for a durable timer.</summary>
-    private DateTime TimerTime(DateTimeOffset executionTime) => (executionTime - _run.Settings.ClockOffset - _skipped).UtcDateTime;
+    private DateTime TimerTime(DateTimeOffset executionTime) => (RealNow + (executionTime - UtcNow)).UtcDateTime;
 
     public IEntropy Entropy { get; }
 

@@ -70,8 +70,8 @@ public sealed record ResumePoint(string State, string? Input, string? Variables)
 /// <summary>How an execution runs: the limits that keep every Durable history bounded, and the clock.</summary>
 /// <param name="MaxOperationsPerGeneration">Durable operations (tasks, timers, branch batches) before rolling over with ContinueAsNew.</param>
 /// <param name="MapChunkSize">At most this many Map iterations are children of one orchestration; larger Maps fan out in chunks.</param>
-/// <param name="SkipWaits">Wait states and Retry intervals take no time: the execution's clock jumps instead (like <c>hybrid run --skip-waits</c>).</param>
-/// <param name="ClockOffset">Added to the orchestration's clock, so that an execution can run as of another start time (tests replaying recorded cases).</param>
+/// <param name="SkipWaits">Wait states and Retry intervals take no time: the execution's clock is virtual, starting at the execution's start time and jumping over each wait (like <c>hybrid run --skip-waits</c>).</param>
+/// <param name="ClockOffset">Added to the execution's clock: the waits a parent or an earlier generation skipped.</param>
 public sealed record RunSettings(int MaxOperationsPerGeneration = 100, int MapChunkSize = 100, bool SkipWaits = false, TimeSpan ClockOffset = default)
 {
     public static RunSettings Default { get; } = new();

@@ -59,7 +59,6 @@ internal static class DurableCorpus
             mocks.Add(instanceId, new MockedTaskResponses(table));
         }
 
-        var now = DateTimeOffset.UtcNow;
         var input = AslJson.ToJsonString(fixture.Input);
         var meta = new ExecutionMeta(
             instanceId,
@@ -85,7 +84,7 @@ internal static class DurableCorpus
             timeoutSeconds is { } t ? AslCorpus.Context.StartTime.AddSeconds(t) : null,
             null,
             0,
-            RunSettings.Default with { SkipWaits = true, ClockOffset = AslCorpus.Context.StartTime - now });
+            RunSettings.Default with { SkipWaits = true });
         await host.Client.ScheduleNewOrchestrationInstanceAsync(DurableNames.Machine, run, new StartOrchestrationOptions(instanceId));
         return await host.WaitAsync(instanceId, timeout);
     }
