@@ -14,6 +14,7 @@ internal static class HybridCommand
             ValidateCommand.Create(console),
             RunCommand.Create(console),
             ServeCommand.Create(console),
+            TokenCommand.Create(console),
         };
     }
 
