@@ -34,7 +34,10 @@ public sealed class NodeProcess : IAsyncDisposable
         }
     }
 
-    /// <summary>Starts <c>node script args...</c> with tests/tools as the working directory.</summary>
+    /// <summary>
+    /// Starts <c>node script args...</c> with tests/tools as the working directory, under <c>parent-watch.mjs</c>, which
+    /// ends the script if this test process dies without disposing it (a crashed or aborted test host).
+    /// </summary>
     public static NodeProcess Start(string script, IEnumerable<string> args, IDictionary<string, string>? environment = null)
     {
         if (!File.Exists(script))
@@ -50,6 +53,8 @@ public sealed class NodeProcess : IAsyncDisposable
             RedirectStandardError = true,
             UseShellExecute = false,
         };
+        info.ArgumentList.Add(Path.Combine(RepoPaths.Tools, "parent-watch.mjs"));
+        info.ArgumentList.Add(Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture));
         info.ArgumentList.Add(script);
         foreach (var arg in args)
         {
