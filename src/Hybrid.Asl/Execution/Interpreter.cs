@@ -329,7 +329,7 @@ public sealed class Interpreter
         var parameters = task.Parameters is null ? effective : task.Parameters.Compiled.Evaluate(context, ErrorNames.Runtime);
         var timeout = ResolveNumber(task.TimeoutSeconds, effective, context, "TimeoutSeconds", positive: true);
         var heartbeat = ResolveNumber(task.HeartbeatSeconds, effective, context, "HeartbeatSeconds", positive: true);
-        JsonNode? credentials = task.Credentials is null ? null : EvaluateLiteralTemplate(task.Credentials, context);
+        var credentials = task.Credentials?.Compiled.Evaluate(context, ErrorNames.Runtime);
 
         if (_history is not null)
         {
@@ -613,9 +613,6 @@ public sealed class Interpreter
             ? resolved
             : throw new AslException(ErrorNames.Runtime, $"The {field}Path field references {AslJson.ToJsonString(value)}, which is not a valid {(integer ? "whole number" : "number")} from {(positive ? 1 : 0)} to {max.ToString(CultureInfo.InvariantCulture)}.");
     }
-
-    private static JsonNode? EvaluateLiteralTemplate(JsonNode template, ExpressionContext context) =>
-        PayloadTemplate.Compile(template, out _)?.Evaluate(context, ErrorNames.Runtime) ?? template.DeepClone();
 
     private JsonNode? ApplyInputPath(State state, JsonNode? input, Scope scope) => state.InputPath.Kind switch
     {

@@ -77,7 +77,7 @@ public readonly record struct DynamicNumber(double? Value, JsonPath? Path)
 /// <summary>Task: invokes a resource through the execution port.</summary>
 public sealed class TaskState : WorkState
 {
-    internal TaskState(string name, string pointer, StateCommon common, WorkCommon work, string resource, DynamicNumber timeoutSeconds, DynamicNumber heartbeatSeconds, JsonNode? credentials)
+    internal TaskState(string name, string pointer, StateCommon common, WorkCommon work, string resource, DynamicNumber timeoutSeconds, DynamicNumber heartbeatSeconds, Template? credentials)
         : base(name, pointer, StateType.Task, common, work)
     {
         Resource = resource;
@@ -92,7 +92,8 @@ public sealed class TaskState : WorkState
 
     public DynamicNumber HeartbeatSeconds { get; }
 
-    public JsonNode? Credentials { get; }
+    /// <summary>The Credentials block (RoleArn or RoleArn.$), a payload template evaluated when the task runs.</summary>
+    public Template? Credentials { get; }
 }
 
 /// <summary>Choice: picks the next state by the first matching rule, else Default.</summary>

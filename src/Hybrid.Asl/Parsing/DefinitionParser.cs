@@ -342,18 +342,7 @@ public static class DefinitionParser
                 Error(DiagnosticCodes.SchemaValidationFailed, $"HeartbeatSeconds ({hb}) must be smaller than TimeoutSeconds ({timeout.Value ?? 60}).", JsonPointer.Append(pointer, "HeartbeatSeconds"));
             }
 
-            JsonNode? credentials = null;
-            if (obj.TryGetPropertyValue("Credentials", out var creds))
-            {
-                if (creds is not JsonObject)
-                {
-                    Error(DiagnosticCodes.SchemaValidationFailed, "Credentials must be an object with RoleArn or RoleArn.$.", JsonPointer.Append(pointer, "Credentials"));
-                }
-
-                credentials = creds?.DeepClone();
-            }
-
-            return new TaskState(name, pointer, common, ParseWork(obj, pointer), resource, timeout, heartbeat, credentials);
+            return new TaskState(name, pointer, common, ParseWork(obj, pointer), resource, timeout, heartbeat, TemplateField(obj, "Credentials", pointer, objectOnly: true));
         }
 
         private WorkCommon ParseWork(JsonObject obj, string pointer) => new(

@@ -183,6 +183,24 @@ public sealed class InterpreterTests
     }
 
     [Fact]
+    public async Task Credentials_TemplateIsEvaluatedAndHandedToTheTask()
+    {
+        JsonNode? seen = null;
+        var handlers = new TaskHandlerRegistry().Register("arn:x", (invocation, _) =>
+        {
+            seen = invocation.Credentials;
+            return ValueTask.FromResult<JsonNode?>(null);
+        });
+        var (result, _) = await RunAsync(
+            """{"StartAt":"T","States":{"T":{"Type":"Task","Resource":"arn:x","Credentials":{"RoleArn.$":"$.role"},"End":true}}}""",
+            input: """{"role":"arn:aws:iam::123456789012:role/r"}""",
+            handlers: handlers);
+
+        Assert.Equal("SUCCEEDED", result.Status);
+        Assert.Equal("""{"RoleArn":"arn:aws:iam::123456789012:role/r"}""", seen!.ToJsonString());
+    }
+
+    [Fact]
     public async Task SameSeed_GivesTheSameUuids()
     {
         const string definition = """{"StartAt":"P","States":{"P":{"Type":"Pass","Parameters":{"id.$":"States.UUID()","n.$":"States.MathRandom(1, 1000000)"},"End":true}}}""";

@@ -52,6 +52,8 @@ public sealed class DefinitionParserTests
     [InlineData("""{"StartAt":"A","States":{"A":{"Type":"Task","Resource":"arn:x","End":true,"Retry":[{"ErrorEquals":["X"],"JitterStrategy":"HALF"}]}}}""", DiagnosticCodes.SchemaValidationFailed, "/States/A/Retry/0/JitterStrategy")]
     [InlineData("""{"StartAt":"A","States":{"A":{"Type":"Task","Resource":"arn:x","End":true,"Catch":[{"ErrorEquals":["X"]}]}}}""", DiagnosticCodes.SchemaValidationFailed, "/States/A/Catch/0")]
     [InlineData("""{"StartAt":"A","States":{"A":{"Type":"Task","Resource":"arn:x","End":true,"Catch":[{"ErrorEquals":["X"],"Next":"Nope"}]}}}""", DiagnosticCodes.MissingTransitionTarget, "/States/A")]
+    [InlineData("""{"StartAt":"A","States":{"A":{"Type":"Task","Resource":"arn:x","End":true,"Credentials":"role"}}}""", DiagnosticCodes.SchemaValidationFailed, "/States/A/Credentials")]
+    [InlineData("""{"StartAt":"A","States":{"A":{"Type":"Task","Resource":"arn:x","End":true,"Credentials":{"RoleArn.$":"nope"}}}}""", DiagnosticCodes.SchemaValidationFailed, "/States/A/Credentials/RoleArn.$")]
     [InlineData("""{"StartAt":"A","States":{"A":{"Type":"Choice","Choices":[]}}}""", DiagnosticCodes.SchemaValidationFailed, "/States/A/Choices")]
     [InlineData("""{"StartAt":"A","States":{"A":{"Type":"Choice","Choices":[{"Variable":"$.x","Next":"B"}]},"B":{"Type":"Succeed"}}}""", DiagnosticCodes.SchemaValidationFailed, "/States/A/Choices/0")]
     [InlineData("""{"StartAt":"A","States":{"A":{"Type":"Choice","Choices":[{"Variable":"$.x","StringEquals":1,"Next":"B"}]},"B":{"Type":"Succeed"}}}""", DiagnosticCodes.SchemaValidationFailed, "/States/A/Choices/0/StringEquals")]
