@@ -45,6 +45,54 @@ public sealed class AzuriteFixtureTests
         Assert.False(Directory.Exists(azurite.DataFolder), "Azurite's temporary data folder was not removed.");
     }
 
+    [Fact]
+    public async Task Azurite_EveryProcessItRuns_HasTelemetryDisabledAndListensOnLoopbackOnly()
+    {
+        var azurite = new AzuriteFixture();
+        await azurite.InitializeAsync();
+        try
+        {
+            AssertTelemetryDisabled(azurite);
+        }
+        finally
+        {
+            await azurite.DisposeAsync();
+        }
+    }
+
+    private static void AssertTelemetryDisabled(AzuriteFixture azurite)
+    {
+        // The watcher and Azurite itself: every process whose command line names this instance's data folder.
+        var commandLines = Directory.EnumerateDirectories("/proc")
+            .Select(d => Path.Combine(d, "cmdline"))
+            .Select(TryRead)
+            .Where(c => c is not null && c.Contains(azurite.DataFolder, StringComparison.Ordinal))
+            .Select(c => c!.Split('\0', StringSplitOptions.RemoveEmptyEntries))
+            .ToList();
+
+        Assert.Contains(commandLines, args => args.Any(a => a.EndsWith("azurite.js", StringComparison.Ordinal)));
+        Assert.All(commandLines, args =>
+        {
+            Assert.Contains("--disableTelemetry", args);
+            foreach (var host in new[] { "--blobHost", "--queueHost", "--tableHost" })
+            {
+                Assert.Equal("127.0.0.1", args[Array.IndexOf(args, host) + 1]);
+            }
+        });
+    }
+
+    private static string? TryRead(string path)
+    {
+        try
+        {
+            return File.ReadAllText(path);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return null;
+        }
+    }
+
     private static bool ProcessExists(int pid)
     {
         try
