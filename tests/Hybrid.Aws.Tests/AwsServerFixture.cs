@@ -77,6 +77,21 @@ public abstract class AwsServerTest : IDisposable
 
     protected int CountRequests(string service, string operation) => Server.Requests.Count(r => r.Service == service && r.Operation == operation);
 
+    /// <summary>
+    /// The count once it reaches <paramref name="expected"/> (or after 10 s): an attempt the client abandoned on a loaded
+    /// machine can reach the server a moment after the client has given up on it.
+    /// </summary>
+    protected async Task<int> CountRequestsAsync(string service, string operation, int expected)
+    {
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        while (CountRequests(service, operation) < expected && !cts.IsCancellationRequested)
+        {
+            await Task.Delay(20, CancellationToken.None);
+        }
+
+        return CountRequests(service, operation);
+    }
+
     protected static string Unique(string prefix) => $"{prefix}-{Guid.NewGuid():N}"[..Math.Min(prefix.Length + 13, 60)];
 
     public void Dispose()

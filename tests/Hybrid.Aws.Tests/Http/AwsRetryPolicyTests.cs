@@ -160,12 +160,12 @@ public sealed class AwsRetryPolicyTests(AwsServerFixture fixture) : AwsServerTes
     public async Task DescribeExecution_EveryAttemptTimesOut_ThrowsTimeoutNamingOperation()
     {
         Server.Faults.Enqueue("states", "DescribeExecution", FaultKind.Hang, times: 2);
-        var sfn = Clients(Options(retry: new AwsRetryOptions { MaxAttempts = 2 }) with { AttemptTimeout = TimeSpan.FromMilliseconds(300) }).StepFunctions;
+        var sfn = Clients(Options(retry: new AwsRetryOptions { MaxAttempts = 2 }) with { AttemptTimeout = TimeSpan.FromSeconds(2) }).StepFunctions;
 
         var ex = await Assert.ThrowsAsync<TimeoutException>(() => sfn.DescribeExecutionAsync($"arn:aws:states:us-east-1:{AwsTestServer.AccountId}:execution:a:b"));
 
         Assert.Contains("states DescribeExecution", ex.Message, StringComparison.Ordinal);
-        Assert.Equal(2, CountRequests("states", "DescribeExecution"));
+        Assert.Equal(2, await CountRequestsAsync("states", "DescribeExecution", 2));
     }
 
     [Fact]

@@ -165,12 +165,12 @@ public sealed class StsClientTests(AwsServerFixture fixture) : AwsServerTest(fix
     {
         var role = await RoleAsync();
         Server.Faults.Enqueue("sts", "AssumeRole", FaultKind.Hang, times: 2);
-        var sts = Clients(Options(retry: new AwsRetryOptions { MaxAttempts = 2 }) with { AttemptTimeout = TimeSpan.FromMilliseconds(500) }).Sts;
+        var sts = Clients(Options(retry: new AwsRetryOptions { MaxAttempts = 2 }) with { AttemptTimeout = TimeSpan.FromSeconds(2) }).Sts;
 
         var ex = await Assert.ThrowsAsync<TimeoutException>(() => sts.AssumeRoleAsync(new AssumeRoleRequest(role.Arn, "s1")));
 
         Assert.Contains("sts AssumeRole", ex.Message, StringComparison.Ordinal);
-        Assert.Equal(2, CountRequests("sts", "AssumeRole"));
+        Assert.Equal(2, await CountRequestsAsync("sts", "AssumeRole", 2));
     }
 
     [Fact]
