@@ -38,10 +38,22 @@ internal abstract class OrchestrationServiceDecorator :
     /// <summary>Whether <see cref="StartAsync"/> has been called (and <see cref="StopAsync(bool)"/> not yet).</summary>
     public bool IsStarted => Volatile.Read(ref _started) == 1;
 
-    public virtual Task StartAsync()
+    /// <summary>
+    /// Starts the backend. The sidecar starts it from a hook where an exception ends the whole process, and Azure
+    /// Storage's start throws a NullReferenceException when the backend is stopped or disposed while it starts (seen in
+    /// CI): that case is absorbed; any other start failure still surfaces.
+    /// </summary>
+    public virtual async Task StartAsync()
     {
         Volatile.Write(ref _started, 1);
-        return Inner.StartAsync();
+        try
+        {
+            await Inner.StartAsync().ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is NullReferenceException or ObjectDisposedException && Volatile.Read(ref _started) == 0)
+        {
+            // Stopped or disposed while starting: there is nothing to start any more.
+        }
     }
 
     public Task StopAsync() => StopAsync(isForced: false);
