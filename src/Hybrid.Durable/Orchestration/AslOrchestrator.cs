@@ -5,13 +5,16 @@ using Microsoft.DurableTask;
 
 namespace Hybrid.Durable.Orchestration;
 
-/// <summary>The Durable names of Hybrid's orchestrators and activities, in one place.</summary>
+/// <summary>
+/// The Durable names of Hybrid's orchestrators and activities, in one place. They are also Azure Functions function
+/// names, which the Functions host restricts to letters, digits, <c>_</c> and <c>-</c> (no dots).
+/// </summary>
 public static class DurableNames
 {
-    public const string Machine = "Hybrid.Asl";
-    public const string Batch = "Hybrid.AslBatch";
-    public const string Dispatch = "Hybrid.Dispatch";
-    public const string RecordHistory = "Hybrid.RecordHistory";
+    public const string Machine = "Hybrid-Asl";
+    public const string Batch = "Hybrid-AslBatch";
+    public const string Dispatch = "Hybrid-Dispatch";
+    public const string RecordHistory = "Hybrid-RecordHistory";
 }
 
 /// <summary>

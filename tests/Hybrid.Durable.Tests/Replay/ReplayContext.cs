@@ -48,7 +48,7 @@ internal sealed class ReplayContext : TaskOrchestrationContext
     public static ReplayContext Replay(string instanceId, object input, DateTime start, List<RecordedStep> steps) =>
         new(instanceId, input, start, steps, null, null);
 
-    public override TaskName Name => "Hybrid.Asl";
+    public override TaskName Name => "Hybrid-Asl";
 
     public override string InstanceId { get; }
 
