@@ -5,7 +5,6 @@ using Hybrid.Durable.Executions;
 using Hybrid.Durable.History;
 using Hybrid.Durable.Orchestration;
 using Hybrid.Host.Backends;
-using Hybrid.Host.History;
 using Hybrid.Host.Timers;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;

@@ -3,7 +3,6 @@ using Hybrid.Durable.Executions;
 using Hybrid.Durable.History;
 using Hybrid.Durable.Tests.Corpus;
 using Hybrid.Host.Backends;
-using Hybrid.Host.History;
 using Hybrid.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Xunit.Abstractions;

@@ -1,10 +1,9 @@
 using System.Globalization;
 using Azure;
 using Azure.Data.Tables;
-using Hybrid.Durable.History;
 using Hybrid.Durable.Orchestration;
 
-namespace Hybrid.Host.History;
+namespace Hybrid.Durable.History;
 
 /// <summary>
 /// Step Functions histories in Azure Table storage (Azurite locally), beside the Azure Storage backend, so they survive
