@@ -1,7 +1,9 @@
+using Hybrid.Functions;
 using Microsoft.Azure.Functions.Worker.Builder;
 using Microsoft.Extensions.Hosting;
 
-// The isolated worker's entry point. Functions, orchestrations and timers are registered as the issues that own them land.
+// The isolated worker: ASP.NET Core integration for the HTTP triggers, and Hybrid's services (see FunctionsServices).
 var builder = FunctionsApplication.CreateBuilder(args);
 builder.ConfigureFunctionsWebApplication();
+builder.Services.AddHybridFunctions(builder.Configuration, AppContext.BaseDirectory);
 await builder.Build().RunAsync();

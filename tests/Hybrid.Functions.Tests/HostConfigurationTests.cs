@@ -1,28 +1,84 @@
+using System.Reflection;
 using System.Text.Json;
+using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
 using Hybrid.Testing;
 
 namespace Hybrid.Functions.Tests;
 
-public sealed class HostConfigurationTests
+public sealed partial class HostConfigurationTests
 {
     [Fact]
-    public void HostJson_ParsesAndNamesTheTaskHub()
+    public void HostJson_ParsesWithTheHubStorageSessionsAndRoutePrefix()
     {
-        using var host = JsonDocument.Parse(File.ReadAllText(RepoPaths.Combine("host.json")));
+        var host = Parse("host.json");
 
-        Assert.Equal("2.0", host.RootElement.GetProperty("version").GetString());
-        var durable = host.RootElement.GetProperty("extensions").GetProperty("durableTask");
-        Assert.Equal("HybridHub", durable.GetProperty("hubName").GetString());
-        Assert.Equal("AzureStorage", durable.GetProperty("storageProvider").GetProperty("type").GetString());
+        Assert.Equal("2.0", (string?)host["version"]);
+        Assert.Equal("api", (string?)host["extensions"]!["http"]!["routePrefix"]);
+        var durable = host["extensions"]!["durableTask"]!;
+        Assert.Equal("HybridHub", (string?)durable["hubName"]);
+        Assert.Equal("AzureStorage", (string?)durable["storageProvider"]!["type"]);
+        Assert.Equal(FunctionsSettings.Storage, (string?)durable["storageProvider"]!["connectionName"]);
+        Assert.True((bool?)durable["extendedSessionsEnabled"]);
+        Assert.NotNull(host["logging"]!["logLevel"]!["default"]);
     }
 
     [Fact]
-    public void LocalSettingsSample_ParsesAndUsesDevelopmentStorage()
+    public void HostJson_TheDefaultHistoryTableIsTheHubsEventsTable()
     {
-        using var settings = JsonDocument.Parse(File.ReadAllText(RepoPaths.Combine("local.settings.sample.json")));
-        var values = settings.RootElement.GetProperty("Values");
+        // The Azure Storage backend owns {hub}History, {hub}Instances and {hub}Partitions; the histories use {hub}Events.
+        var hub = (string?)Parse("host.json")["extensions"]!["durableTask"]!["hubName"];
 
-        Assert.Equal("UseDevelopmentStorage=true", values.GetProperty("AzureWebJobsStorage").GetString());
-        Assert.Equal("dotnet-isolated", values.GetProperty("FUNCTIONS_WORKER_RUNTIME").GetString());
+        Assert.Equal(FunctionsSettings.DefaultHistoryTable, hub + "Events");
     }
+
+    [Fact]
+    public void LocalSettingsSample_ParsesUsesDevelopmentStorageAndHoldsNoSecret()
+    {
+        var values = Values();
+
+        Assert.Equal("UseDevelopmentStorage=true", values["AzureWebJobsStorage"]);
+        Assert.Equal("dotnet-isolated", values["FUNCTIONS_WORKER_RUNTIME"]);
+        Assert.DoesNotContain(values, v => SecretLike().IsMatch(v.Value) && v.Value != "UseDevelopmentStorage=true");
+    }
+
+    [Fact]
+    public void LocalSettingsSample_ListsEveryKeyTheAppReads()
+    {
+        var keys = typeof(FunctionsSettings).GetFields(BindingFlags.Public | BindingFlags.Static)
+            .Where(f => f.IsLiteral && !f.Name.StartsWith("Default", StringComparison.Ordinal))
+            .Select(f => ((string)f.GetRawConstantValue()!).Replace(":", "__", StringComparison.Ordinal))
+            .ToList();
+        var timers = FunctionsMetadata.All
+            .Where(f => f.TriggerType == "timerTrigger")
+            .Select(f => ((string)f.Trigger["schedule"]!).Trim('%').Replace(":", "__", StringComparison.Ordinal));
+        var values = Values();
+
+        Assert.NotEmpty(keys);
+        Assert.All(keys.Concat(timers), k => Assert.True(values.ContainsKey(k), $"local.settings.sample.json has no '{k}'."));
+    }
+
+    [Fact]
+    public void FunctionsSource_ReadsConfigurationOnlyThroughFunctionsSettings()
+    {
+        // A key read with a literal would escape the sample check above.
+        var source = Directory.EnumerateFiles(RepoPaths.Combine("src", "Hybrid.Functions"), "*.cs", SearchOption.TopDirectoryOnly)
+            .Select(File.ReadAllText)
+            .ToList();
+
+        Assert.NotEmpty(source);
+        Assert.All(source, text => Assert.DoesNotMatch(LiteralConfigurationRead(), text));
+    }
+
+    private static JsonNode Parse(string file) =>
+        JsonNode.Parse(File.ReadAllText(RepoPaths.Combine(file)), documentOptions: new JsonDocumentOptions { AllowTrailingCommas = false })!;
+
+    private static Dictionary<string, string> Values() =>
+        Parse("local.settings.sample.json")["Values"]!.AsObject().ToDictionary(p => p.Key, p => (string)p.Value!);
+
+    [GeneratedRegex(@"(?i)(AccountKey=|SharedAccessSignature|secret[^""]*=|password)")]
+    private static partial Regex SecretLike();
+
+    [GeneratedRegex(@"(configuration|Configuration|config)\s*\[\s*""|GetSection\(\s*""|GetValue<[^>]+>\(\s*""")]
+    private static partial Regex LiteralConfigurationRead();
 }

@@ -1,0 +1,59 @@
+using Hybrid.Durable.Dispatch;
+using Hybrid.Durable.Executions;
+using Hybrid.Durable.History;
+using Hybrid.Testing;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Hybrid.Functions.Tests;
+
+/// <summary>The worker's container, built as Program.cs builds it, from the sample settings.</summary>
+public sealed class ServiceWiringTests
+{
+    [Fact]
+    public void AddHybridFunctions_FromTheSampleSettings_ResolvesEveryFunctionClassAndActivity()
+    {
+        using var services = Build(Sample());
+
+        Assert.NotNull(ActivatorUtilities.CreateInstance<HttpFunctions>(services));
+        Assert.NotNull(ActivatorUtilities.GetServiceOrCreateInstance<DispatchActivity>(services));
+        Assert.NotNull(ActivatorUtilities.GetServiceOrCreateInstance<RecordHistoryActivity>(services));
+        Assert.IsType<TableExecutionHistoryStore>(services.GetRequiredService<IExecutionHistoryStore>());
+        Assert.Contains(services.GetRequiredService<IWorkflowRegistry>().List(), w => w.Name == "approval");
+    }
+
+    [Fact]
+    public void AddHybridFunctions_WithoutStorage_NamesTheMissingSetting()
+    {
+        var settings = Sample();
+        settings.Remove(FunctionsSettings.Storage);
+
+        var e = Assert.Throws<InvalidOperationException>(() => Build(settings));
+
+        Assert.Contains("'AzureWebJobsStorage' is missing", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void AddHybridFunctions_WithAMissingWorkflowsFolder_StopsAtStart()
+    {
+        var settings = Sample();
+        settings[FunctionsSettings.Workflows] = "no-such-folder";
+
+        Assert.Throws<DirectoryNotFoundException>(() => Build(settings));
+    }
+
+    /// <summary>The sample's values, as the worker sees them (<c>__</c> read as <c>:</c>), with the samples as workflows.</summary>
+    private static Dictionary<string, string?> Sample()
+    {
+        var values = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(RepoPaths.Combine("local.settings.sample.json")))!["Values"]!.AsObject();
+        var settings = values.ToDictionary(p => p.Key.Replace("__", ":", StringComparison.Ordinal), p => (string?)p.Value);
+        settings[FunctionsSettings.Workflows] = RepoPaths.Combine("samples");
+        return settings;
+    }
+
+    private static ServiceProvider Build(Dictionary<string, string?> settings)
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
+        return new ServiceCollection().AddLogging().AddHybridFunctions(configuration, AppContext.BaseDirectory).BuildServiceProvider();
+    }
+}
