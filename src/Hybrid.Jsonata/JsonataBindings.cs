@@ -13,6 +13,22 @@ public sealed class JsonataBindings
 {
     internal readonly List<(string Name, object? Value)> Entries = [];
 
+    /// <summary>Empty bindings.</summary>
+    public JsonataBindings()
+    {
+    }
+
+    /// <summary>
+    /// Bindings layered over <paramref name="parent"/>: the parent's names are visible, and a name bound here shadows
+    /// the parent's. A host builds its functions once and layers each evaluation's variables over them.
+    /// </summary>
+    public JsonataBindings(JsonataBindings? parent)
+    {
+        Parent = parent;
+    }
+
+    internal JsonataBindings? Parent { get; }
+
     /// <summary>Binds <c>$name</c> to a JSON value (a null node is JSON null).</summary>
     public JsonataBindings Bind(string name, JsonNode? value) => Bind(name, JsonataValue.From(value));
 
@@ -21,6 +37,15 @@ public sealed class JsonataBindings
     {
         ArgumentNullException.ThrowIfNull(name);
         Entries.Add((string.Intern(name), Convert2.FromPublic(value)));
+        return this;
+    }
+
+    /// <summary>Binds <c>$name</c> to a prepared document, without converting it again.</summary>
+    public JsonataBindings Bind(string name, JsonataDocument document)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        ArgumentNullException.ThrowIfNull(document);
+        Entries.Add((string.Intern(name), document.Value));
         return this;
     }
 

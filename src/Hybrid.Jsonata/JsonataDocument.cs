@@ -20,6 +20,25 @@ public sealed class JsonataDocument
     /// <summary>Converts a JSON value (a null node is JSON null).</summary>
     public static JsonataDocument From(JsonNode? node) => new(Convert2.FromNode(node));
 
+    /// <summary>
+    /// An object whose members are already converted documents (an undefined member is left out), so that a host can
+    /// assemble a value from parts it has converted once.
+    /// </summary>
+    public static JsonataDocument Object(IEnumerable<KeyValuePair<string, JsonataDocument>> members)
+    {
+        ArgumentNullException.ThrowIfNull(members);
+        var obj = new JObject();
+        foreach (var (key, member) in members)
+        {
+            if (member.Value is not null)
+            {
+                obj[key] = member.Value;
+            }
+        }
+
+        return new JsonataDocument(obj);
+    }
+
     /// <summary>Converts a value, keeping undefined as undefined.</summary>
     public static JsonataDocument From(JsonataValue value) => new(Convert2.FromPublic(value));
 }

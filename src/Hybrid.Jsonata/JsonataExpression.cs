@@ -88,13 +88,7 @@ public sealed class JsonataExpression
         }
 
         var env = new Frame(ctx);
-        if (bindings is not null)
-        {
-            foreach (var (name, value) in bindings.Entries)
-            {
-                env.Bind(name, value);
-            }
-        }
+        BindAll(env, bindings);
 
         env.Bind("$", input);
         if (input is JList { Sequence: false } array)
@@ -109,4 +103,18 @@ public sealed class JsonataExpression
 
     /// <summary>The expression text.</summary>
     public override string ToString() => Source;
+
+    private static void BindAll(Frame env, JsonataBindings? bindings)
+    {
+        if (bindings is null)
+        {
+            return;
+        }
+
+        BindAll(env, bindings.Parent);
+        foreach (var (name, value) in bindings.Entries)
+        {
+            env.Bind(name, value);
+        }
+    }
 }

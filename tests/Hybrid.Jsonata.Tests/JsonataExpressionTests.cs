@@ -170,6 +170,29 @@ public sealed class JsonataExpressionTests
     }
 
     [Fact]
+    public void Bindings_LayeredOverParent_SeeParentNamesAndShadowThem()
+    {
+        var shared = new JsonataBindings().Bind("a", JsonValue.Create(1)).Bind("b", JsonValue.Create(2)).Hide("eval");
+        var layer = new JsonataBindings(shared).Bind("b", JsonValue.Create(20));
+
+        Assert.Equal("[1,20]", Eval("[$a, $b]", bindings: layer).ToString());
+        Assert.Equal("[1,2]", Eval("[$a, $b]", bindings: shared).ToString());
+        Assert.Equal("T1006", Fails("$eval('1')", bindings: layer).Code);
+    }
+
+    [Fact]
+    public void Bindings_Document_IsBoundWithoutConversionAndAssembledIntoObjects()
+    {
+        var input = JsonataDocument.From(JsonNode.Parse("""{"n":[1,2,3]}"""));
+        var states = JsonataDocument.Object([new("input", input), new("missing", JsonataDocument.Undefined)]);
+        var bindings = new JsonataBindings().Bind("states", states);
+
+        Assert.Equal("6", Eval("$sum($states.input.n)", bindings: bindings).ToString());
+        Assert.Equal("\"input\"", Eval("$keys($states)", bindings: bindings).ToString());
+        Assert.Equal("""{"n":[1,2,3]}""", Eval("$states.input", bindings: bindings).ToString());
+    }
+
+    [Fact]
     public void Bindings_HideWithdrawsABuiltIn()
     {
         var bindings = new JsonataBindings().Hide("eval");

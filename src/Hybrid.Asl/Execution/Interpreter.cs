@@ -36,6 +36,7 @@ public sealed class Interpreter
     private readonly IExecutionPort _port;
     private readonly IHistorySink? _history;
     private readonly InterpreterOptions _options;
+    private readonly JsonataFunctions _jsonata;
 
     public Interpreter(StateMachine root, IExecutionPort port, IHistorySink? history = null, InterpreterOptions? options = null)
     {
@@ -43,6 +44,7 @@ public sealed class Interpreter
         _port = port;
         _history = history;
         _options = options ?? InterpreterOptions.Default;
+        _jsonata = new JsonataFunctions(port.Entropy);
     }
 
     /// <summary>Runs a whole execution: its start and end events, the execution timeout, the input size limit.</summary>
@@ -219,9 +221,10 @@ public sealed class Interpreter
                     {
                         var errorOutput = new JsonObject { ["Error"] = e.Error, ["Cause"] = e.Cause };
                         var context = Context(input, scope, state, attempt);
-                        var output = ApplyResultPath(input, errorOutput, catcher.ResultPath);
+                        var js = JsonataScopeFor(state, context)?.WithErrorOutput(errorOutput);
+                        var output = js is null ? ApplyResultPath(input, errorOutput, catcher.ResultPath) : Output(catcher.Output, errorOutput, js);
                         CheckPayload(output, state.Name);
-                        Assign(catcher.Assign, context.WithInput(errorOutput), scope);
+                        Assign(catcher.Assign, context.WithInput(errorOutput), scope, js: js);
                         return new StepResult(output, catcher.Next);
                     }
                 }
@@ -291,15 +294,31 @@ public sealed class Interpreter
         TaskState task => RunTaskAsync(task, input, scope, attempt, cancellationToken),
         ChoiceState choice => ValueTask.FromResult(RunChoice(choice, input, scope)),
         WaitState wait => RunWaitAsync(wait, input, scope, cancellationToken),
-        SucceedState succeed => ValueTask.FromResult(new StepResult(Finish(succeed, ApplyInputPath(succeed, input, scope), scope), null)),
+        SucceedState succeed => ValueTask.FromResult(RunSucceed(succeed, input, scope)),
         FailState fail => throw RunFail(fail, input, scope),
         ParallelState parallel => RunParallelAsync(parallel, input, scope, attempt, cancellationToken),
         MapState map => RunMapAsync(map, input, scope, attempt, cancellationToken),
         _ => throw new AslException(ErrorNames.Runtime, $"Unsupported state type {state.Type}."),
     };
 
+    private StepResult RunSucceed(SucceedState succeed, JsonNode? input, Scope scope)
+    {
+        var effective = ApplyInputPath(succeed, input, scope);
+        var js = succeed.Output is null ? null : JsonataScopeFor(succeed, Context(effective, scope, succeed, 0));
+        return new StepResult(Finish(succeed, Output(succeed.Output, effective, js), scope), null);
+    }
+
     private StepResult RunPass(PassState pass, JsonNode? input, Scope scope)
     {
+        if (pass.QueryLanguage == QueryLanguage.Jsonata)
+        {
+            var passContext = Context(input, scope, pass, 0);
+            var js = JsonataScopeFor(pass, passContext);
+            var passed = Finish(pass, Output(pass.Output, input, js), scope);
+            Assign(pass.Assign, passContext, scope, js: js);
+            return new StepResult(passed, pass.Next);
+        }
+
         var effective = ApplyInputPath(pass, input, scope);
         JsonNode? result;
         ExpressionContext? context = null;
@@ -326,10 +345,11 @@ public sealed class Interpreter
         var effective = ApplyInputPath(task, input, scope);
         var token = task.Resource.EndsWith(".waitForTaskToken", StringComparison.Ordinal) ? _port.NewTaskToken(task.Name) : null;
         var context = Context(effective, scope, task, attempt, taskToken: token);
-        var parameters = task.Parameters is null ? effective : task.Parameters.Compiled.Evaluate(context, ErrorNames.Runtime);
-        var timeout = ResolveNumber(task.TimeoutSeconds, effective, context, "TimeoutSeconds", positive: true);
-        var heartbeat = ResolveNumber(task.HeartbeatSeconds, effective, context, "HeartbeatSeconds", positive: true);
-        var credentials = task.Credentials?.Compiled.Evaluate(context, ErrorNames.Runtime);
+        var js = JsonataScopeFor(task, context);
+        var parameters = task.Parameters is null ? effective : Evaluate(task.Parameters, context, js, "Arguments");
+        var timeout = ResolveNumber(task.TimeoutSeconds, context, js, "TimeoutSeconds", positive: true);
+        var heartbeat = ResolveNumber(task.HeartbeatSeconds, context, js, "HeartbeatSeconds", positive: true);
+        var credentials = task.Credentials is null ? null : Evaluate(task.Credentials, context, js, "Credentials");
 
         if (_history is not null)
         {
@@ -363,12 +383,23 @@ public sealed class Interpreter
         }
 
         CheckPayload(result, task.Name);
-        return Complete(task, input, result, scope, context);
+        return Complete(task, input, result, scope, context, js);
     }
 
-    /// <summary>The shared tail of Task, Parallel and Map: ResultSelector, ResultPath, OutputPath, then Assign.</summary>
-    private StepResult Complete(WorkState state, JsonNode? rawInput, JsonNode? result, Scope scope, ExpressionContext context)
+    /// <summary>
+    /// The shared tail of Task, Parallel and Map: ResultSelector, ResultPath, OutputPath, then Assign (JSONPath); or
+    /// Output and Assign, both reading <c>$states.result</c> and the variables as they were (JSONata).
+    /// </summary>
+    private StepResult Complete(WorkState state, JsonNode? rawInput, JsonNode? result, Scope scope, ExpressionContext context, JsonataScope? js)
     {
+        if (js is not null)
+        {
+            var withResult = js.WithResult(result);
+            var stateOutput = Finish(state, Output(state.Output, result, withResult), scope);
+            Assign(state.Assign, context, scope, js: withResult);
+            return new StepResult(stateOutput, state.Next);
+        }
+
         var selected = state.ResultSelector is null ? result : state.ResultSelector.Compiled.Evaluate(context.WithInput(result), ErrorNames.Runtime);
         var output = Finish(state, ApplyResultPath(rawInput, selected, state.ResultPath), scope);
         Assign(state.Assign, context.WithInput(selected), scope);
@@ -379,12 +410,13 @@ public sealed class Interpreter
     {
         var effective = ApplyInputPath(choice, input, scope);
         var context = Context(effective, scope, choice, 0);
+        var js = JsonataScopeFor(choice, context);
         foreach (var branch in choice.Choices)
         {
-            if (ChoiceEvaluator.Evaluate(branch.Rule, context))
+            if (branch.Rule is ConditionRule condition ? Condition(condition, js!) : ChoiceEvaluator.Evaluate(branch.Rule, context))
             {
-                var output = Finish(choice, effective, scope);
-                Assign(choice.Assign, context, scope, branch.Assign);
+                var output = Finish(choice, Output(branch.Output ?? choice.Output, effective, js), scope);
+                Assign(choice.Assign, context, scope, branch.Assign, js);
                 return new StepResult(output, branch.Next);
             }
         }
@@ -394,15 +426,24 @@ public sealed class Interpreter
             throw new AslException(ErrorNames.NoChoiceMatched, $"No Choice Rules matched in state '{choice.Name}' and no Default was given.");
         }
 
-        var defaultOutput = Finish(choice, effective, scope);
-        Assign(choice.Assign, context, scope);
+        var defaultOutput = Finish(choice, Output(choice.Output, effective, js), scope);
+        Assign(choice.Assign, context, scope, js: js);
         return new StepResult(defaultOutput, choice.Default);
+    }
+
+    private static bool Condition(ConditionRule rule, JsonataScope js)
+    {
+        var value = rule.Condition.Jsonata.Evaluate(js, "Condition");
+        return value is JsonValue v && v.TryGetValue<bool>(out var matched)
+            ? matched
+            : throw new AslException(ErrorNames.QueryEvaluationError, JsonataErrors.WrongType("Condition", "boolean", value));
     }
 
     private async ValueTask<StepResult> RunWaitAsync(WaitState wait, JsonNode? input, Scope scope, CancellationToken cancellationToken)
     {
         var effective = ApplyInputPath(wait, input, scope);
         var context = Context(effective, scope, wait, 0);
+        var js = JsonataScopeFor(wait, context);
         var now = _port.UtcNow;
         DateTimeOffset until;
         if (wait.Seconds is { } seconds)
@@ -412,6 +453,31 @@ public sealed class Interpreter
         else if (wait.Timestamp is { } timestamp)
         {
             until = timestamp;
+        }
+        else if (wait.SecondsExpression is { } secondsExpression)
+        {
+            var value = secondsExpression.Jsonata.Evaluate(js!, "Seconds");
+            if (!JsonNumbers.TryGetInt64(value, out var s) || s < 0 || s > 99_999_999)
+            {
+                throw new AslException(ErrorNames.QueryEvaluationError, JsonNumbers.IsNumber(value)
+                    ? $"The Seconds field must be a whole number from 0 to 99999999, but its JSONata expression returned {AslJson.ToJsonString(value)}."
+                    : JsonataErrors.WrongType("Seconds", "number", value));
+            }
+
+            until = now.AddSeconds(s);
+        }
+        else if (wait.TimestampExpression is { } timestampExpression)
+        {
+            var value = timestampExpression.Jsonata.Evaluate(js!, "Timestamp");
+            if (!AslJson.TryGetString(value, out var text))
+            {
+                throw new AslException(ErrorNames.QueryEvaluationError, JsonataErrors.WrongType("Timestamp", "string", value));
+            }
+
+            if (!Rfc3339.TryParse(text, out until))
+            {
+                throw new AslException(ErrorNames.QueryEvaluationError, $"The Timestamp field's JSONata expression returned '{text}', which is not an ISO-8601 extended offset date-time format string.");
+            }
         }
         else if (wait.SecondsPath is { } secondsPath)
         {
@@ -438,17 +504,31 @@ public sealed class Interpreter
         }
 
         await WaitAsync(until, scope, cancellationToken);
-        var output = Finish(wait, effective, scope);
-        Assign(wait.Assign, context, scope);
+        var output = Finish(wait, Output(wait.Output, effective, js), scope);
+        Assign(wait.Assign, context, scope, js: js);
         return new StepResult(output, wait.Next);
     }
 
     private AslException RunFail(FailState fail, JsonNode? input, Scope scope)
     {
         var context = Context(input, scope, fail, 0);
-        var error = fail.Error ?? (fail.ErrorPath is null ? null : FailField(fail.ErrorPath, context, "ErrorPath"));
-        var cause = fail.Cause ?? (fail.CausePath is null ? null : FailField(fail.CausePath, context, "CausePath"));
+        var js = JsonataScopeFor(fail, context);
+        var error = fail.Error ?? (fail.ErrorPath is null ? null : FailField(fail.ErrorPath, context, "ErrorPath")) ?? FailField(fail.ErrorExpression, js, "Error");
+        var cause = fail.Cause ?? (fail.CausePath is null ? null : FailField(fail.CausePath, context, "CausePath")) ?? FailField(fail.CauseExpression, js, "Cause");
         return new AslException(error ?? "", cause ?? "");
+    }
+
+    private static string? FailField(Template? expression, JsonataScope? js, string field)
+    {
+        if (expression is null)
+        {
+            return null;
+        }
+
+        var value = expression.Jsonata.Evaluate(js!, field);
+        return AslJson.TryGetString(value, out var text)
+            ? text
+            : throw new AslException(ErrorNames.QueryEvaluationError, JsonataErrors.WrongType(field, "string", value));
     }
 
     private static string FailField(ValueExpression expression, ExpressionContext context, string field)
@@ -463,7 +543,8 @@ public sealed class Interpreter
     {
         var effective = ApplyInputPath(parallel, input, scope);
         var context = Context(effective, scope, parallel, attempt);
-        var branchInput = parallel.Parameters is null ? effective : parallel.Parameters.Compiled.Evaluate(context, ErrorNames.Runtime);
+        var js = JsonataScopeFor(parallel, context);
+        var branchInput = parallel.Parameters is null ? effective : Evaluate(parallel.Parameters, context, js, "Arguments");
         Record("ParallelStateStarted", null);
         var runs = new BranchRun[parallel.Branches.Count];
         for (var i = 0; i < runs.Length; i++)
@@ -488,22 +569,36 @@ public sealed class Interpreter
 
         Record("ParallelStateSucceeded", null);
         CheckPayload(results, parallel.Name);
-        return Complete(parallel, input, results, scope, context);
+        return Complete(parallel, input, results, scope, context, js);
     }
 
     private async ValueTask<StepResult> RunMapAsync(MapState map, JsonNode? input, Scope scope, int attempt, CancellationToken cancellationToken)
     {
         var effective = ApplyInputPath(map, input, scope);
         var context = Context(effective, scope, map, attempt);
-        var itemsNode = map.ItemsPath.Kind == OptionalPathKind.Path ? map.ItemsPath.Path!.EvaluateField(context, ErrorNames.Runtime) : effective;
-        if (itemsNode is not JsonArray items)
+        var js = JsonataScopeFor(map, context);
+        JsonNode? itemsNode;
+        if (map.Items is not null)
         {
-            throw new AslException(ErrorNames.Runtime, $"Map state '{map.Name}': ItemsPath must select an array, but it selected {AslJson.TypeName(itemsNode)}.");
+            itemsNode = map.Items.Jsonata.Evaluate(js!, "Items");
+            if (itemsNode is not JsonArray)
+            {
+                throw new AslException(ErrorNames.QueryEvaluationError, JsonataErrors.WrongType("Items", "array", itemsNode));
+            }
+        }
+        else
+        {
+            itemsNode = map.ItemsPath.Kind == OptionalPathKind.Path ? map.ItemsPath.Path!.EvaluateField(context, ErrorNames.Runtime) : effective;
         }
 
-        var maxConcurrency = (int)(ResolveNumber(map.MaxConcurrency, effective, context, "MaxConcurrency", positive: false) ?? 0);
-        var toleratedCount = ResolveNumber(map.ToleratedFailureCount, effective, context, "ToleratedFailureCount", positive: false);
-        var toleratedPercentage = ResolveNumber(map.ToleratedFailurePercentage, effective, context, "ToleratedFailurePercentage", positive: false, integer: false, max: 100);
+        if (itemsNode is not JsonArray items)
+        {
+            throw new AslException(ErrorNames.Runtime, $"Map state '{map.Name}': {(js is null ? "ItemsPath must select" : "without Items, the state's input must be")} an array, but it {(js is null ? "selected" : "is")} {AslJson.TypeName(itemsNode)}.");
+        }
+
+        var maxConcurrency = (int)(ResolveNumber(map.MaxConcurrency, context, js, "MaxConcurrency", positive: false) ?? 0);
+        var toleratedCount = ResolveNumber(map.ToleratedFailureCount, context, js, "ToleratedFailureCount", positive: false);
+        var toleratedPercentage = ResolveNumber(map.ToleratedFailurePercentage, context, js, "ToleratedFailurePercentage", positive: false, integer: false, max: 100);
 
         Record("MapStateStarted", new JsonObject { ["mapStateStartedEventDetails"] = new JsonObject { ["length"] = items.Count } });
         var runs = new BranchRun[items.Count];
@@ -518,7 +613,7 @@ public sealed class Interpreter
             else
             {
                 var itemContext = Context(effective, scope, map, attempt, mapItem);
-                itemInput = map.ItemSelector.Compiled.Evaluate(itemContext, ErrorNames.Runtime);
+                itemInput = Evaluate(map.ItemSelector, itemContext, js?.WithContext(itemContext), "ItemSelector");
             }
 
             runs[i] = new BranchRun(map.Processor.Pointer, itemInput, scope.Variables, mapItem);
@@ -568,7 +663,7 @@ public sealed class Interpreter
 
         Record("MapStateSucceeded", null);
         CheckPayload(results, map.Name);
-        return Complete(map, input, results, scope, context);
+        return Complete(map, input, results, scope, context, js);
     }
 
     /// <summary>
@@ -592,11 +687,24 @@ public sealed class Interpreter
         }
     }
 
-    private double? ResolveNumber(DynamicNumber number, JsonNode? input, ExpressionContext context, string field, bool positive, bool integer = true, double max = 99_999_999)
+    private static double? ResolveNumber(DynamicNumber number, ExpressionContext context, JsonataScope? js, string field, bool positive, bool integer = true, double max = 99_999_999)
     {
         if (number.Value is { } literal)
         {
             return literal;
+        }
+
+        if (number.Expression is { } expression)
+        {
+            var result = expression.Jsonata.Evaluate(js!, field);
+            if (!JsonNumbers.TryGetDouble(result, out var computed))
+            {
+                throw new AslException(ErrorNames.QueryEvaluationError, JsonataErrors.WrongType(field, integer ? "integer" : "number", result));
+            }
+
+            return (!integer || computed == Math.Floor(computed)) && computed >= (positive ? 1 : 0) && computed <= max
+                ? computed
+                : throw new AslException(ErrorNames.QueryEvaluationError, $"The {field} field must be a {(integer ? "whole number" : "number")} from {(positive ? 1 : 0)} to {max.ToString(CultureInfo.InvariantCulture)}, but its JSONata expression returned {AslJson.ToJsonString(result)}.");
         }
 
         if (number.Path is null)
@@ -687,7 +795,7 @@ public sealed class Interpreter
     /// Runs a state's Assign (and, for a Choice, the matched rule's Assign after it). Every expression sees the old
     /// values: all are evaluated first, then stored.
     /// </summary>
-    private static void Assign(Template? assign, ExpressionContext context, Scope scope, Template? ruleAssign = null)
+    private static void Assign(Template? assign, ExpressionContext context, Scope scope, Template? ruleAssign = null, JsonataScope? js = null)
     {
         if (assign is null && ruleAssign is null)
         {
@@ -697,7 +805,7 @@ public sealed class Interpreter
         var pending = new List<KeyValuePair<string, JsonNode?>>();
         foreach (var template in new[] { assign, ruleAssign })
         {
-            if (template?.Compiled.Evaluate(context, ErrorNames.Runtime) is JsonObject values)
+            if (template is not null && Evaluate(template, context, js, "Assign") is JsonObject values)
             {
                 pending.AddRange(values);
                 values.Clear();
@@ -720,6 +828,18 @@ public sealed class Interpreter
 
         await _port.WaitUntilAsync(until, cancellationToken);
     }
+
+    /// <summary>A JSONPath template against the context, or a JSONata template against the state's JSONata scope.</summary>
+    private static JsonNode? Evaluate(Template template, ExpressionContext context, JsonataScope? js, string field) =>
+        js is null ? template.Compiled.Evaluate(context, ErrorNames.Runtime) : template.Jsonata.Evaluate(js, field);
+
+    /// <summary>A JSONata state's Output (or a Choice rule's, or a Catch's), else what the state outputs by default.</summary>
+    private static JsonNode? Output(Template? output, JsonNode? byDefault, JsonataScope? js) =>
+        output is null || js is null ? byDefault : output.Jsonata.Evaluate(js, "Output");
+
+    /// <summary>What a JSONata state's expressions see; null for a JSONPath state.</summary>
+    private JsonataScope? JsonataScopeFor(State state, ExpressionContext context) =>
+        state.QueryLanguage == QueryLanguage.Jsonata ? new JsonataScope(context, _port.UtcNow, _jsonata) : null;
 
     private ExpressionContext Context(JsonNode? input, Scope scope, State state, int retryCount, JsonObject? mapItem = null, string? taskToken = null)
     {

@@ -229,10 +229,15 @@ internal static class IntrinsicEvaluator
         }
     }
 
-    private static JsonValue Hash(IntrinsicFunction call, string data, string algorithm)
+    private static JsonValue Hash(IntrinsicFunction call, string data, string algorithm) =>
+        JsonValue.Create(HexHash(data, algorithm)
+            ?? throw Failure(call, $"the algorithm must be one of MD5, SHA-1, SHA-256, SHA-384 or SHA-512, not '{algorithm}'"));
+
+    /// <summary>The lowercase hex digest of a string's UTF-8 bytes (States.Hash and JSONata's $hash), or null for an unknown algorithm.</summary>
+    internal static string? HexHash(string data, string algorithm)
     {
         var bytes = Encoding.UTF8.GetBytes(data);
-        byte[] hash = algorithm switch
+        byte[]? hash = algorithm switch
         {
 #pragma warning disable CA5350, CA5351 // MD5 and SHA-1 are what States.Hash offers; they are not used for security here.
             "MD5" => MD5.HashData(bytes),
@@ -241,9 +246,9 @@ internal static class IntrinsicEvaluator
             "SHA-256" => SHA256.HashData(bytes),
             "SHA-384" => SHA384.HashData(bytes),
             "SHA-512" => SHA512.HashData(bytes),
-            _ => throw Failure(call, $"the algorithm must be one of MD5, SHA-1, SHA-256, SHA-384 or SHA-512, not '{algorithm}'"),
+            _ => null,
         };
-        return JsonValue.Create(Convert.ToHexStringLower(hash));
+        return hash is null ? null : Convert.ToHexStringLower(hash);
     }
 
     private static JsonObject JsonMerge(IntrinsicFunction call, in IntrinsicEnvironment env)

@@ -21,8 +21,8 @@ public sealed record NotRule(string Pointer, ChoiceRule Rule) : ChoiceRule(Point
 public sealed record ComparisonRule(string Pointer, JsonPath Variable, ComparisonOperator Operator, JsonNode? Literal, JsonPath? OtherPath)
     : ChoiceRule(Pointer);
 
-/// <summary>JSONata: a <c>Condition</c> expression.</summary>
-public sealed record ConditionRule(string Pointer, JsonNode? Condition) : ChoiceRule(Pointer);
+/// <summary>JSONata: a <c>Condition</c>, an expression (or a literal boolean) that must come out true or false.</summary>
+public sealed record ConditionRule(string Pointer, Template Condition) : ChoiceRule(Pointer);
 
 /// <summary>The comparison operators, without their <c>Path</c> suffix.</summary>
 public enum ComparisonOperator

@@ -100,16 +100,33 @@ public enum OptionalPathKind
     Path,
 }
 
-/// <summary>A payload template (Parameters, ResultSelector, ItemSelector, Assign, Arguments, Output) compiled once.</summary>
+/// <summary>
+/// A template field compiled once: in a JSONPath state a payload template (Parameters, ResultSelector, ItemSelector,
+/// Assign, Credentials) of <c>.$</c> keys; in a JSONata state a JSON value with <c>{% %}</c> expressions (Arguments,
+/// Output, Assign, Items, ItemSelector, Credentials).
+/// </summary>
 public sealed class Template
 {
+    private readonly PayloadTemplate? _payload;
+    private readonly JsonataTemplate? _jsonata;
+
     internal Template(JsonNode? source, PayloadTemplate compiled)
     {
         Source = source;
-        Compiled = compiled;
+        _payload = compiled;
+    }
+
+    internal Template(JsonNode? source, JsonataTemplate compiled)
+    {
+        Source = source;
+        _jsonata = compiled;
     }
 
     public JsonNode? Source { get; }
 
-    internal PayloadTemplate Compiled { get; }
+    public QueryLanguage QueryLanguage => _jsonata is null ? QueryLanguage.JsonPath : QueryLanguage.Jsonata;
+
+    internal PayloadTemplate Compiled => _payload ?? throw new InvalidOperationException("This is a JSONata template.");
+
+    internal JsonataTemplate Jsonata => _jsonata ?? throw new InvalidOperationException("This is a JSONPath payload template.");
 }

@@ -68,10 +68,13 @@ public abstract class WorkState : State
 
 internal sealed record WorkCommon(Template? Parameters, Template? ResultSelector, OptionalPath ResultPath, IReadOnlyList<Retrier> Retry, IReadOnlyList<Catcher> Catch);
 
-/// <summary>A number that is either a literal or read from a path at run time (TimeoutSeconds/TimeoutSecondsPath and the like).</summary>
-public readonly record struct DynamicNumber(double? Value, JsonPath? Path)
+/// <summary>
+/// A number that is a literal, or read from a path at run time (TimeoutSeconds/TimeoutSecondsPath and the like), or
+/// (JSONata) computed by an expression at run time.
+/// </summary>
+public readonly record struct DynamicNumber(double? Value, JsonPath? Path, Template? Expression = null)
 {
-    public bool IsSet => Value is not null || Path is not null;
+    public bool IsSet => Value is not null || Path is not null || Expression is not null;
 }
 
 /// <summary>Task: invokes a resource through the execution port.</summary>
@@ -130,14 +133,22 @@ public sealed class ChoiceState : State
 /// <summary>Wait: waits a number of seconds or until a timestamp.</summary>
 public sealed class WaitState : State
 {
-    internal WaitState(string name, string pointer, StateCommon common, double? seconds, DateTimeOffset? timestamp, JsonPath? secondsPath, JsonPath? timestampPath)
+    internal WaitState(string name, string pointer, StateCommon common, double? seconds, DateTimeOffset? timestamp, JsonPath? secondsPath, JsonPath? timestampPath, Template? secondsExpression = null, Template? timestampExpression = null)
         : base(name, pointer, StateType.Wait, common)
     {
         Seconds = seconds;
         Timestamp = timestamp;
         SecondsPath = secondsPath;
         TimestampPath = timestampPath;
+        SecondsExpression = secondsExpression;
+        TimestampExpression = timestampExpression;
     }
+
+    /// <summary>JSONata: Seconds given as an expression.</summary>
+    public Template? SecondsExpression { get; }
+
+    /// <summary>JSONata: Timestamp given as an expression.</summary>
+    public Template? TimestampExpression { get; }
 
     public double? Seconds { get; }
 
@@ -160,14 +171,22 @@ public sealed class SucceedState : State
 /// <summary>Fail: ends the machine (or branch) with an error and a cause.</summary>
 public sealed class FailState : State
 {
-    internal FailState(string name, string pointer, StateCommon common, string? error, string? cause, ValueExpression? errorPath, ValueExpression? causePath)
+    internal FailState(string name, string pointer, StateCommon common, string? error, string? cause, ValueExpression? errorPath, ValueExpression? causePath, Template? errorExpression = null, Template? causeExpression = null)
         : base(name, pointer, StateType.Fail, common)
     {
         Error = error;
         Cause = cause;
         ErrorPath = errorPath;
         CausePath = causePath;
+        ErrorExpression = errorExpression;
+        CauseExpression = causeExpression;
     }
+
+    /// <summary>JSONata: Error given as an expression.</summary>
+    public Template? ErrorExpression { get; }
+
+    /// <summary>JSONata: Cause given as an expression.</summary>
+    public Template? CauseExpression { get; }
 
     public string? Error { get; }
 

@@ -55,6 +55,7 @@ public static class DefinitionParser
         if (definition is JsonObject root)
         {
             machine = session.ParseMachine(root, "", QueryLanguage.JsonPath, topLevel: true);
+            session.CheckVariableScopes();
         }
         else
         {
@@ -86,7 +87,37 @@ public static class DefinitionParser
 
     private sealed class Session
     {
+        /// <summary>The query language of the state being parsed (its fields are read in that language).</summary>
+        private QueryLanguage _language = QueryLanguage.JsonPath;
+
+        /// <summary>The variables assigned in the machine being parsed; each branch and item processor nests a scope.</summary>
+        private VariableScope _scope = new();
+
         public List<Diagnostic> Diagnostics { get; } = [];
+
+        /// <summary>
+        /// A Parallel branch or Map item processor can read the variables of the machines around it but not assign them:
+        /// AWS refuses a definition that assigns, inside, a name already assigned outside.
+        /// </summary>
+        public void CheckVariableScopes() => CheckVariableScopes(_scope, new HashSet<string>(StringComparer.Ordinal));
+
+        private void CheckVariableScopes(VariableScope scope, HashSet<string> outer)
+        {
+            foreach (var (name, pointer) in scope.Assigned)
+            {
+                if (outer.Contains(name))
+                {
+                    Error(DiagnosticCodes.SchemaValidationFailed, $"The variable '{name}' is already assigned in an enclosing state machine: a Parallel branch or Map item processor can read the variables around it but not assign them.", pointer);
+                }
+            }
+
+            var visible = new HashSet<string>(outer, StringComparer.Ordinal);
+            visible.UnionWith(scope.Assigned.Select(a => a.Name));
+            foreach (var child in scope.Children)
+            {
+                CheckVariableScopes(child, visible);
+            }
+        }
 
         public void Error(string code, string message, string pointer) => Diagnostics.Add(new Diagnostic(code, message, pointer));
 
@@ -105,6 +136,25 @@ public static class DefinitionParser
             }
 
             var language = ParseQueryLanguage(obj, pointer, inherited) ?? inherited;
+            var outerScope = _scope;
+            if (!topLevel)
+            {
+                _scope = new VariableScope();
+                outerScope.Children.Add(_scope);
+            }
+
+            try
+            {
+                return ParseMachineBody(obj, pointer, language, topLevel);
+            }
+            finally
+            {
+                _scope = outerScope;
+            }
+        }
+
+        private StateMachine? ParseMachineBody(JsonObject obj, string pointer, QueryLanguage language, bool topLevel)
+        {
             var startAt = RequiredString(obj, "StartAt", pointer);
             int? timeout = topLevel ? PositiveInteger(obj, "TimeoutSeconds", pointer, max: 99_999_999) : null;
             _ = OptionalString(obj, "Comment", pointer);
@@ -220,7 +270,6 @@ public static class DefinitionParser
 
                     return QueryLanguage.JsonPath;
                 case "JSONata":
-                    Error(DiagnosticCodes.SchemaValidationFailed, "QueryLanguage 'JSONata' is not supported by this version of Hybrid yet; use JSONPath.", JsonPointer.Append(pointer, "QueryLanguage"));
                     return QueryLanguage.Jsonata;
                 default:
                     Error(DiagnosticCodes.SchemaValidationFailed, $"QueryLanguage must be 'JSONPath' or 'JSONata', not '{text}'.", JsonPointer.Append(pointer, "QueryLanguage"));
@@ -250,6 +299,20 @@ public static class DefinitionParser
 
             var errorsBefore = Diagnostics.Count;
             var language = ParseQueryLanguage(obj, pointer, machineLanguage) ?? machineLanguage;
+            var outerLanguage = _language;
+            _language = language;
+            try
+            {
+                return ParseStateFields(name, obj, pointer, type, language, errorsBefore);
+            }
+            finally
+            {
+                _language = outerLanguage;
+            }
+        }
+
+        private State? ParseStateFields(string name, JsonObject obj, string pointer, StateType type, QueryLanguage language, int errorsBefore)
+        {
             var allowed = FieldRules.Allowed[type];
             foreach (var (key, _) in obj)
             {
@@ -257,13 +320,9 @@ public static class DefinitionParser
                 {
                     Error(DiagnosticCodes.SchemaValidationFailed, $"The field '{key}' is not supported by {type} states.", JsonPointer.Append(pointer, key));
                 }
-                else if (language == QueryLanguage.JsonPath && FieldRules.JsonataOnly.Contains(key))
+                else
                 {
-                    Error(DiagnosticCodes.SchemaValidationFailed, $"The field '{key}' is only valid in JSONata states; this state uses JSONPath.", JsonPointer.Append(pointer, key));
-                }
-                else if (language == QueryLanguage.Jsonata && FieldRules.JsonPathOnly.Contains(key))
-                {
-                    Error(DiagnosticCodes.SchemaValidationFailed, $"The field '{key}' is only valid in JSONPath states; this state uses JSONata.", JsonPointer.Append(pointer, key));
+                    CheckLanguage(key, pointer);
                 }
             }
 
@@ -313,7 +372,7 @@ public static class DefinitionParser
                 OptionalPathField(obj, "InputPath", pointer),
                 OptionalPathField(obj, "OutputPath", pointer),
                 TemplateField(obj, "Assign", pointer, objectOnly: true, assign: true),
-                null);
+                TemplateField(obj, "Output", pointer));
         }
 
         private PassState ParsePass(string name, JsonObject obj, string pointer, StateCommon common)
@@ -346,7 +405,7 @@ public static class DefinitionParser
         }
 
         private WorkCommon ParseWork(JsonObject obj, string pointer) => new(
-            TemplateField(obj, "Parameters", pointer),
+            _language == QueryLanguage.Jsonata ? TemplateField(obj, "Arguments", pointer) : TemplateField(obj, "Parameters", pointer),
             TemplateField(obj, "ResultSelector", pointer, objectOnly: true),
             OptionalPathField(obj, "ResultPath", pointer),
             ParseRetry(obj, pointer),
@@ -413,9 +472,14 @@ public static class DefinitionParser
                 }
 
                 CheckFields(catcher, FieldRules.CatcherFields, itemPointer, "a Catch entry");
+                foreach (var (key, _) in catcher)
+                {
+                    CheckLanguage(key, itemPointer);
+                }
+
                 var errors = ParseErrorEquals(catcher, itemPointer, isLastEntry: i == array.Count - 1, "Catch");
                 var next = RequiredString(catcher, "Next", itemPointer) ?? "";
-                list.Add(new Catcher(errors, next, OptionalPathField(catcher, "ResultPath", itemPointer), TemplateField(catcher, "Assign", itemPointer, objectOnly: true, assign: true), null));
+                list.Add(new Catcher(errors, next, OptionalPathField(catcher, "ResultPath", itemPointer), TemplateField(catcher, "Assign", itemPointer, objectOnly: true, assign: true), TemplateField(catcher, "Output", itemPointer)));
             }
 
             return list;
@@ -489,15 +553,36 @@ public static class DefinitionParser
 
                     var next = RequiredString(ruleObj, "Next", rulePointer);
                     var assign = TemplateField(ruleObj, "Assign", rulePointer, objectOnly: true, assign: true);
-                    var rule = ParseRule(ruleObj, rulePointer, topLevel: true, depth: 0);
+                    var rule = _language == QueryLanguage.Jsonata ? ParseConditionRule(ruleObj, rulePointer) : ParseRule(ruleObj, rulePointer, topLevel: true, depth: 0);
+                    var output = _language == QueryLanguage.Jsonata ? TemplateField(ruleObj, "Output", rulePointer) : null;
                     if (rule is not null && next is not null)
                     {
-                        branches.Add(new ChoiceBranch(rule, next, assign, null));
+                        branches.Add(new ChoiceBranch(rule, next, assign, output));
                     }
                 }
             }
 
             return new ChoiceState(name, pointer, common, branches, OptionalString(obj, "Default", pointer));
+        }
+
+        /// <summary>A JSONata Choice rule: Condition, Next, and optionally Assign, Output and Comment.</summary>
+        private ConditionRule? ParseConditionRule(JsonObject obj, string pointer)
+        {
+            CheckFields(obj, FieldRules.ConditionRuleFields, pointer, "a JSONata choice rule (use Condition instead of JSONPath operators)");
+            if (!obj.TryGetPropertyValue("Condition", out var node))
+            {
+                Error(DiagnosticCodes.SchemaValidationFailed, "A JSONata choice rule needs a 'Condition'.", pointer);
+                return null;
+            }
+
+            var conditionPointer = JsonPointer.Append(pointer, "Condition");
+            if (!(node is JsonValue value && (value.GetValueKind() is JsonValueKind.True or JsonValueKind.False || (value.TryGetValue<string>(out var text) && text.StartsWith("{%", StringComparison.Ordinal)))))
+            {
+                Error(DiagnosticCodes.SchemaValidationFailed, $"'Condition' must be a JSONata expression \"{{% ... %}}\" or a boolean, not {Describe(node)}.", conditionPointer);
+                return null;
+            }
+
+            return TemplateField(obj, "Condition", pointer) is { } condition ? new ConditionRule(pointer, condition) : null;
         }
 
         private ChoiceRule? ParseRule(JsonObject obj, string pointer, bool topLevel, int depth)
@@ -515,7 +600,11 @@ public static class DefinitionParser
                     continue;
                 }
 
-                if (key is "And" or "Or" or "Not" || ChoiceOperators.TryGet(key, out _))
+                if (key is "Condition" or "Output")
+                {
+                    Error(DiagnosticCodes.SchemaValidationFailed, $"The field '{key}' is only valid in JSONata states; this state uses JSONPath.", JsonPointer.Append(pointer, key));
+                }
+                else if (key is "And" or "Or" or "Not" || ChoiceOperators.TryGet(key, out _))
                 {
                     if (op is not null)
                     {
@@ -627,9 +716,17 @@ public static class DefinitionParser
                     : $"A Wait state takes exactly one of Seconds, Timestamp, SecondsPath or TimestampPath; found {string.Join(", ", given)}.", pointer);
             }
 
-            double? seconds = NonNegativeInteger(obj, "Seconds", pointer, max: 99_999_999);
+            Template? secondsExpression = null;
+            Template? timestampExpression = null;
+            if (_language == QueryLanguage.Jsonata)
+            {
+                secondsExpression = ExpressionField(obj, "Seconds", pointer);
+                timestampExpression = ExpressionField(obj, "Timestamp", pointer);
+            }
+
+            double? seconds = secondsExpression is null && !IsExpressionString(obj["Seconds"]) ? NonNegativeInteger(obj, "Seconds", pointer, max: 99_999_999) : null;
             DateTimeOffset? timestamp = null;
-            if (OptionalString(obj, "Timestamp", pointer) is { } text)
+            if (timestampExpression is null && !IsExpressionString(obj["Timestamp"]) && OptionalString(obj, "Timestamp", pointer) is { } text)
             {
                 if (Rfc3339.TryParse(text, out var parsed))
                 {
@@ -641,7 +738,7 @@ public static class DefinitionParser
                 }
             }
 
-            return new WaitState(name, pointer, common, seconds, timestamp, PathField(obj, "SecondsPath", pointer), PathField(obj, "TimestampPath", pointer));
+            return new WaitState(name, pointer, common, seconds, timestamp, PathField(obj, "SecondsPath", pointer), PathField(obj, "TimestampPath", pointer), secondsExpression, timestampExpression);
         }
 
         private FailState ParseFail(string name, JsonObject obj, string pointer, StateCommon common)
@@ -656,8 +753,12 @@ public static class DefinitionParser
                 Error(DiagnosticCodes.SchemaValidationFailed, "A Fail state takes Cause or CausePath, not both.", pointer);
             }
 
-            return new FailState(name, pointer, common, OptionalString(obj, "Error", pointer), OptionalString(obj, "Cause", pointer),
-                ValueExpressionField(obj, "ErrorPath", pointer), ValueExpressionField(obj, "CausePath", pointer));
+            var errorExpression = _language == QueryLanguage.Jsonata ? ExpressionField(obj, "Error", pointer) : null;
+            var causeExpression = _language == QueryLanguage.Jsonata ? ExpressionField(obj, "Cause", pointer) : null;
+            return new FailState(name, pointer, common,
+                errorExpression is null && !IsExpressionString(obj["Error"]) ? OptionalString(obj, "Error", pointer) : null,
+                causeExpression is null && !IsExpressionString(obj["Cause"]) ? OptionalString(obj, "Cause", pointer) : null,
+                ValueExpressionField(obj, "ErrorPath", pointer), ValueExpressionField(obj, "CausePath", pointer), errorExpression, causeExpression);
         }
 
         private ParallelState ParseParallel(string name, JsonObject obj, string pointer, StateCommon common)
@@ -753,7 +854,7 @@ public static class DefinitionParser
                 processor!,
                 mode,
                 OptionalPathField(obj, "ItemsPath", pointer),
-                null,
+                ItemsField(obj, pointer),
                 selector,
                 DynamicNumberField(obj, "MaxConcurrency", pointer, min: 0, max: int.MaxValue),
                 DynamicNumberField(obj, "ToleratedFailurePercentage", pointer, min: 0, max: 100, integer: false),
@@ -889,6 +990,11 @@ public static class DefinitionParser
                 Error(DiagnosticCodes.SchemaValidationFailed, $"Use '{field}' or '{pathField}', not both.", pointer);
             }
 
+            if (_language == QueryLanguage.Jsonata && IsExpressionString(obj[field]))
+            {
+                return new DynamicNumber(null, null, TemplateField(obj, field, pointer));
+            }
+
             double? value = integer
                 ? Integer(obj, field, pointer, min, max, $"a whole number from {min} to {max}")
                 : Number(obj, field, pointer) is { } n && (n < min || n > max) ? Invalid<double?>(null, $"'{field}' must be a number from {min} to {max}, not {n.ToString(CultureInfo.InvariantCulture)}.", JsonPointer.Append(pointer, field)) : Number(obj, field, pointer);
@@ -981,12 +1087,32 @@ public static class DefinitionParser
             {
                 foreach (var (key, _) in assignments)
                 {
-                    var variable = key.EndsWith(".$", StringComparison.Ordinal) ? key[..^2] : key;
+                    var variable = _language == QueryLanguage.JsonPath && key.EndsWith(".$", StringComparison.Ordinal) ? key[..^2] : key;
+                    var keyPointer = JsonPointer.Append(fieldPointer, key);
                     if (!VariableNames.IsValid(variable))
                     {
-                        Error(DiagnosticCodes.SchemaValidationFailed, $"'{variable}' is not a valid variable name: it must start with a letter or '_', hold only letters, digits and '_', and be at most 80 characters.", JsonPointer.Append(fieldPointer, key));
+                        Error(DiagnosticCodes.SchemaValidationFailed, $"'{variable}' is not a valid variable name: it must start with a letter or '_', hold only letters, digits and '_', and be at most 80 characters.", keyPointer);
+                    }
+                    else if (variable == "states")
+                    {
+                        Error(DiagnosticCodes.SchemaValidationFailed, "'states' is reserved: $states holds a JSONata state's input, result, error output and context, so no variable can take its name.", keyPointer);
+                    }
+                    else
+                    {
+                        _scope.Assigned.Add((variable, keyPointer));
                     }
                 }
+            }
+
+            if (_language == QueryLanguage.Jsonata)
+            {
+                var jsonata = JsonataTemplate.Compile(node, out var expressionErrors);
+                foreach (var (relative, message) in expressionErrors)
+                {
+                    Error(DiagnosticCodes.InvalidJsonata, message, fieldPointer + relative);
+                }
+
+                return jsonata is null ? null : new Template(node?.DeepClone(), jsonata);
             }
 
             var compiled = PayloadTemplate.Compile(node, out var templateErrors);
@@ -997,6 +1123,43 @@ public static class DefinitionParser
 
             WarnNoDollar(node, fieldPointer);
             return compiled is null ? null : new Template(node?.DeepClone(), compiled);
+        }
+
+        /// <summary>Rejects a field that belongs to the other query language than the state's.</summary>
+        private void CheckLanguage(string key, string pointer)
+        {
+            if (_language == QueryLanguage.JsonPath && FieldRules.JsonataOnly.Contains(key))
+            {
+                Error(DiagnosticCodes.SchemaValidationFailed, $"The field '{key}' is only valid in JSONata states; this state uses JSONPath.", JsonPointer.Append(pointer, key));
+            }
+            else if (_language == QueryLanguage.Jsonata && FieldRules.JsonPathOnly.Contains(key))
+            {
+                Error(DiagnosticCodes.SchemaValidationFailed, $"The field '{key}' is only valid in JSONPath states; this state uses JSONata (use Arguments and Output instead of InputPath, Parameters, ResultSelector, ResultPath and OutputPath).", JsonPointer.Append(pointer, key));
+            }
+        }
+
+        private static bool IsExpressionString(JsonNode? node) =>
+            node is JsonValue value && value.TryGetValue<string>(out var text) && text.StartsWith("{%", StringComparison.Ordinal);
+
+        /// <summary>A JSONata field given as an expression string (Wait Seconds, Fail Error, ...): its template, else null.</summary>
+        private Template? ExpressionField(JsonObject obj, string field, string pointer) =>
+            IsExpressionString(obj[field]) ? TemplateField(obj, field, pointer) : null;
+
+        /// <summary>A JSONata Map's Items: an array (which may hold expressions) or an expression.</summary>
+        private Template? ItemsField(JsonObject obj, string pointer)
+        {
+            if (!obj.TryGetPropertyValue("Items", out var node))
+            {
+                return null;
+            }
+
+            if (node is not JsonArray && !IsExpressionString(node))
+            {
+                Error(DiagnosticCodes.SchemaValidationFailed, $"'Items' must be an array or a JSONata expression \"{{% ... %}}\", not {Describe(node)}.", JsonPointer.Append(pointer, "Items"));
+                return null;
+            }
+
+            return TemplateField(obj, "Items", pointer);
         }
 
         private void WarnNoDollar(JsonNode? node, string pointer)
@@ -1048,5 +1211,13 @@ public static class DefinitionParser
 
             return !text.Any(char.IsWhiteSpace);
         }
+    }
+
+    /// <summary>The variables a state machine (or a branch, or an item processor) assigns, and its nested machines.</summary>
+    private sealed class VariableScope
+    {
+        public List<(string Name, string Pointer)> Assigned { get; } = [];
+
+        public List<VariableScope> Children { get; } = [];
     }
 }

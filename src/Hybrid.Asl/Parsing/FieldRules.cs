@@ -33,11 +33,14 @@ internal static class FieldRules
     [
         "InputPath", "OutputPath", "Parameters", "ResultSelector", "ResultPath", "ItemsPath", "SecondsPath", "TimestampPath",
         "TimeoutSecondsPath", "HeartbeatSecondsPath", "MaxConcurrencyPath", "ToleratedFailurePercentagePath",
-        "ToleratedFailureCountPath", "ErrorPath", "CausePath", "Iterator",
+        "ToleratedFailureCountPath", "ErrorPath", "CausePath", "Iterator", "Result",
     ]);
 
     /// <summary>Fields that exist only in JSONata states.</summary>
     public static readonly FrozenSet<string> JsonataOnly = FrozenSet.ToFrozenSet(["Arguments", "Output", "Items"]);
+
+    /// <summary>The fields of a JSONata Choice rule.</summary>
+    public static readonly FrozenSet<string> ConditionRuleFields = FrozenSet.ToFrozenSet(["Condition", "Next", "Assign", "Output", "Comment"]);
 
     public static readonly FrozenSet<string> TopLevel = FrozenSet.ToFrozenSet(["StartAt", "States", "Comment", "Version", "TimeoutSeconds", "QueryLanguage"]);
 

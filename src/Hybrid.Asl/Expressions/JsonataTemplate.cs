@@ -1,0 +1,223 @@
+using System.Globalization;
+using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
+using Hybrid.Asl.Errors;
+using Hybrid.Asl.Json;
+using Hybrid.Jsonata;
+
+namespace Hybrid.Asl.Expressions;
+
+/// <summary>
+/// The JSON value of a JSONata state's field (Arguments, Output, Assign, Items, ItemSelector, Condition, a Wait or
+/// timeout number, a Fail Error or Cause), compiled once when the definition is parsed: every string of the form
+/// <c>{% expression %}</c>, at any depth, is a JSONata expression; everything else is copied as it is.
+/// </summary>
+internal sealed partial class JsonataTemplate
+{
+    private readonly Node _root;
+
+    private JsonataTemplate(Node root) => _root = root;
+
+    /// <summary>Whether the whole field is one expression (rather than JSON with expressions inside).</summary>
+    public bool IsExpression => _root is ExpressionNode;
+
+    /// <summary>Whether a string is written as an expression: it starts with <c>{%</c> and ends with <c>%}</c>.</summary>
+    public static bool IsExpressionText(string text) =>
+        text.Length >= 4 && text.StartsWith("{%", StringComparison.Ordinal) && text.EndsWith("%}", StringComparison.Ordinal);
+
+    /// <summary>
+    /// Compiles a field. Every invalid expression is reported with its pointer relative to the field (<c>/a/0</c>);
+    /// the result is null when there is any.
+    /// </summary>
+    public static JsonataTemplate? Compile(JsonNode? node, out IReadOnlyList<TemplateError> errors)
+    {
+        var found = new List<TemplateError>();
+        var root = CompileNode(node, "", "", found);
+        errors = found;
+        return found.Count == 0 ? new JsonataTemplate(root) : null;
+    }
+
+    /// <summary>
+    /// Evaluates the field. An expression that fails, or that returns nothing (undefined), raises
+    /// States.QueryEvaluationError naming the expression and where it sits (<c>Arguments/Input/id</c>). The result is
+    /// new JSON, shared with nothing.
+    /// </summary>
+    public JsonNode? Evaluate(JsonataScope scope, string field) => _root.Evaluate(scope, field);
+
+    private static Node CompileNode(JsonNode? node, string pointer, string path, List<TemplateError> errors)
+    {
+        switch (node)
+        {
+            case JsonObject obj:
+            {
+                var members = new List<(string Key, Node Value)>(obj.Count);
+                foreach (var (key, value) in obj)
+                {
+                    members.Add((key, CompileNode(value, pointer + "/" + Escape(key), path + "/" + key, errors)));
+                }
+
+                return members.TrueForAll(m => m.Value is LiteralNode) ? new LiteralNode(obj.DeepClone()) : new ObjectNode([.. members]);
+            }
+
+            case JsonArray array:
+            {
+                var items = new Node[array.Count];
+                for (var i = 0; i < array.Count; i++)
+                {
+                    var index = i.ToString(CultureInfo.InvariantCulture);
+                    items[i] = CompileNode(array[i], pointer + "/" + index, path + "/" + index, errors);
+                }
+
+                return Array.TrueForAll(items, n => n is LiteralNode) ? new LiteralNode(array.DeepClone()) : new ArrayNode(items);
+            }
+
+            default:
+                if (AslJson.TryGetString(node, out var text) && text.StartsWith("{%", StringComparison.Ordinal))
+                {
+                    return CompileExpression(text, pointer, path, errors);
+                }
+
+                return new LiteralNode(node?.DeepClone());
+        }
+    }
+
+    private static Node CompileExpression(string text, string pointer, string path, List<TemplateError> errors)
+    {
+        if (!IsExpressionText(text))
+        {
+            errors.Add(new TemplateError(pointer, $"The JSONata expression '{text}' must end with '%}}': an expression is written \"{{% ... %}}\"."));
+            return new LiteralNode(null);
+        }
+
+        var source = text[2..^2].Trim();
+        if (source.Length == 0)
+        {
+            errors.Add(new TemplateError(pointer, "The JSONata expression is empty: write an expression between '{%' and '%}'."));
+            return new LiteralNode(null);
+        }
+
+        try
+        {
+            return new ExpressionNode(JsonataExpression.Compile(source), source, path.TrimStart('/'));
+        }
+        catch (JsonataException e)
+        {
+            var at = e.Position >= 0 ? $" at character {e.Position}" : "";
+            errors.Add(new TemplateError(pointer, $"The JSONata expression '{source}' is not valid: {e.Code}{at}: {e.Message}"));
+            return new LiteralNode(null);
+        }
+    }
+
+    private static string Escape(string key) => key.Replace("~", "~0", StringComparison.Ordinal).Replace("/", "~1", StringComparison.Ordinal);
+
+    [GeneratedRegex(@"\$([A-Za-z_][A-Za-z0-9_]*)")]
+    private static partial Regex VariableReference();
+
+    internal abstract class Node
+    {
+        public abstract JsonNode? Evaluate(JsonataScope scope, string field);
+    }
+
+    private sealed class LiteralNode : Node
+    {
+        private readonly JsonNode? _value;
+
+        public LiteralNode(JsonNode? value)
+        {
+            // Read from several threads later (Map items, Parallel branches): build System.Text.Json's lazy storage now.
+            AslJson.Materialize(value);
+            _value = value;
+        }
+
+        public override JsonNode? Evaluate(JsonataScope scope, string field) => _value?.DeepClone();
+    }
+
+    /// <summary>One expression, with what it can read: the <c>$name</c>s in its text (a superset of the variables it uses).</summary>
+    internal sealed class ExpressionNode : Node
+    {
+        public ExpressionNode(JsonataExpression expression, string source, string path)
+        {
+            Expression = expression;
+            Source = source;
+            Path = path;
+            var names = VariableReference().Matches(source).Select(m => m.Groups[1].Value).Distinct(StringComparer.Ordinal).ToList();
+            ReadsStates = names.Remove("states");
+            ReadsContext = ReadsStates && source.Contains("context", StringComparison.Ordinal);
+            Variables = [.. names];
+        }
+
+        public JsonataExpression Expression { get; }
+
+        public string Source { get; }
+
+        /// <summary>Where the expression sits inside its field ("" for the whole field, "Input/id" inside it).</summary>
+        public string Path { get; }
+
+        public bool ReadsStates { get; }
+
+        public bool ReadsContext { get; }
+
+        public string[] Variables { get; }
+
+        public override JsonNode? Evaluate(JsonataScope scope, string field)
+        {
+            var where = Path.Length == 0 ? field : field + "/" + Path;
+            JsonataValue value;
+            try
+            {
+                value = Expression.Evaluate(JsonataValue.Undefined, scope.BindingsFor(this), scope.Options);
+            }
+            catch (JsonataException e)
+            {
+                throw new AslException(ErrorNames.QueryEvaluationError, JsonataErrors.Failed(Source, where, e));
+            }
+
+            return value.IsUndefined
+                ? throw new AslException(ErrorNames.QueryEvaluationError, JsonataErrors.Undefined(Source, where))
+                : value.Node;
+        }
+    }
+
+    private sealed class ObjectNode((string Key, Node Value)[] members) : Node
+    {
+        public override JsonNode? Evaluate(JsonataScope scope, string field)
+        {
+            var result = new JsonObject();
+            foreach (var (key, value) in members)
+            {
+                result[key] = AslJson.Adopt(value.Evaluate(scope, field));
+            }
+
+            return result;
+        }
+    }
+
+    private sealed class ArrayNode(Node[] items) : Node
+    {
+        public override JsonNode? Evaluate(JsonataScope scope, string field)
+        {
+            var result = new JsonArray();
+            foreach (var item in items)
+            {
+                result.Add(AslJson.Adopt(item.Evaluate(scope, field)));
+            }
+
+            return result;
+        }
+    }
+}
+
+/// <summary>The cause texts of States.QueryEvaluationError, in AWS's words where they are known.</summary>
+internal static class JsonataErrors
+{
+    /// <summary>AWS: <c>The JSONata expression '$states.input.a' specified for the field 'Arguments/a' returned nothing (undefined).</c></summary>
+    public static string Undefined(string expression, string field) =>
+        $"The JSONata expression '{expression}' specified for the field '{field}' returned nothing (undefined).";
+
+    public static string Failed(string expression, string field, JsonataException error) =>
+        $"The JSONata expression '{expression}' specified for the field '{field}' threw an error during evaluation: {error.Code}: {error.Message}";
+
+    /// <summary>A result of the wrong type for its field (a Condition that is not a boolean, Items that are not an array, ...).</summary>
+    public static string WrongType(string field, string expected, JsonNode? value) =>
+        $"The JSONata expression specified for the field '{field}' returned an unexpected result type. Expected '{expected}', but was '{AslJson.TypeName(value)}' for value: {AslJson.ToJsonString(value)}";
+}

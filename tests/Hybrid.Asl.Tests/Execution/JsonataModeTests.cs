@@ -1,0 +1,145 @@
+using System.Text.Json.Nodes;
+using Hybrid.Asl.Errors;
+using Hybrid.Asl.Execution;
+using Hybrid.Asl.Expressions;
+using Hybrid.Asl.Json;
+using Hybrid.Asl.Parsing;
+using Hybrid.Asl.Running;
+
+namespace Hybrid.Asl.Tests.Execution;
+
+/// <summary>JSONata mode where the corpus cannot look: exact cause texts, determinism, and what is withdrawn.</summary>
+public sealed class JsonataModeTests
+{
+    private static readonly DateTimeOffset Start = new(2025, 3, 4, 5, 6, 7, TimeSpan.Zero);
+
+    private static async Task<ExecutionResult> RunAsync(string states, string input = "{}", IEntropy? entropy = null)
+    {
+        var parsed = DefinitionParser.Parse("""{"QueryLanguage":"JSONata","StartAt":"A","States":{""" + states + "}}");
+        Assert.True(parsed.IsValid, string.Join("\n", parsed.Diagnostics));
+        var options = new DirectRunOptions { WaitMode = WaitMode.Skip, Entropy = entropy ?? new SeededEntropy(1) };
+        var inputNode = JsonNode.Parse(input);
+        return await new DirectRunner().RunAsync(parsed.StateMachine!, inputNode, options, ExecutionInfo.Local("M", "e", Start, inputNode));
+    }
+
+    [Fact]
+    public async Task Undefined_NestedInArguments_CauseNamesExpressionAndFieldPath()
+    {
+        var result = await RunAsync("""
+            "A":{"Type":"Task","Resource":"arn:x","Arguments":{"Input":{"pushLocation":"{% $states.input.pushLocation %}"}},"End":true}
+            """);
+
+        Assert.Equal("FAILED", result.Status);
+        Assert.Equal(ErrorNames.QueryEvaluationError, result.Error);
+        Assert.Equal("The JSONata expression '$states.input.pushLocation' specified for the field 'Arguments/Input/pushLocation' returned nothing (undefined).", result.Cause);
+    }
+
+    [Fact]
+    public async Task TypeError_CauseCarriesJsonataCodeAndMessage()
+    {
+        var result = await RunAsync("""
+            "A":{"Type":"Pass","Output":"{% $states.input.s + 1 %}","End":true}
+            """, """{"s":"x"}""");
+
+        Assert.Equal(ErrorNames.QueryEvaluationError, result.Error);
+        Assert.StartsWith("The JSONata expression '$states.input.s + 1' specified for the field 'Output' threw an error during evaluation: T2001: ", result.Cause, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Condition_NotBoolean_CauseNamesExpectedAndActualType()
+    {
+        var result = await RunAsync("""
+            "A":{"Type":"Choice","Choices":[{"Condition":"{% 'yes' %}","Next":"B"}]},"B":{"Type":"Succeed"}
+            """);
+
+        Assert.Equal(ErrorNames.QueryEvaluationError, result.Error);
+        Assert.Equal("The JSONata expression specified for the field 'Condition' returned an unexpected result type. Expected 'boolean', but was 'string' for value: \"yes\"", result.Cause);
+    }
+
+    [Fact]
+    public async Task Eval_IsWithdrawn()
+    {
+        var result = await RunAsync("""
+            "A":{"Type":"Pass","Output":"{% $eval('1 + 1') %}","End":true}
+            """);
+
+        Assert.Equal(ErrorNames.QueryEvaluationError, result.Error);
+        Assert.Contains("T1006", result.Cause, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Now_ReadsTheExecutionClock_NotTheMachineClock()
+    {
+        var result = await RunAsync("""
+            "A":{"Type":"Wait","Seconds":90,"Next":"B"},
+            "B":{"Type":"Pass","Output":{"now":"{% $now() %}","millis":"{% $millis() %}"},"End":true}
+            """);
+
+        Assert.Equal("SUCCEEDED", result.Status);
+        Assert.Equal("2025-03-04T05:07:37.000Z", result.Output!["now"]!.GetValue<string>());
+        Assert.Equal(Start.AddSeconds(90).ToUnixTimeMilliseconds(), result.Output["millis"]!.GetValue<long>());
+    }
+
+    [Fact]
+    public async Task UuidRandomAndShuffle_ComeFromThePortsEntropy_SoAReplayRepeatsThem()
+    {
+        const string States = """
+            "A":{"Type":"Pass","Output":{"id":"{% $uuid() %}","r":"{% $random() %}","s":"{% $shuffle([1,2,3,4,5,6,7,8]) %}"},"End":true}
+            """;
+        var first = await RunAsync(States, entropy: new SeededEntropy(7));
+        var replay = await RunAsync(States, entropy: new SeededEntropy(7));
+        var other = await RunAsync(States, entropy: new SeededEntropy(8));
+
+        Assert.True(AslJson.DeepEquals(first.Output, replay.Output), $"{first.Output} != {replay.Output}");
+        Assert.False(AslJson.DeepEquals(first.Output, other.Output));
+        Assert.Equal(new SeededEntropy(7).NewGuid().ToString("D"), first.Output!["id"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task RandomSeeded_DoesNotDependOnTheEntropy()
+    {
+        const string States = """
+            "A":{"Type":"Pass","Output":"{% $random(12345) %}","End":true}
+            """;
+        var one = await RunAsync(States, entropy: new SeededEntropy(1));
+        var two = await RunAsync(States, entropy: new SeededEntropy(2));
+
+        Assert.True(AslJson.DeepEquals(one.Output, two.Output));
+        var value = one.Output!.GetValue<double>();
+        Assert.InRange(value, 0, 0.9999999999);
+    }
+
+    [Fact]
+    public async Task Variable_HoldingAnArray_IsReadByABuiltInFunction()
+    {
+        var result = await RunAsync("""
+            "A":{"Type":"Pass","Assign":{"big":"{% $range(1, 1000, 1) %}","unused":"{% 'x' %}"},"Next":"B"},
+            "B":{"Type":"Pass","Output":"{% $sum($big) %}","End":true}
+            """);
+
+        Assert.Equal("SUCCEEDED", result.Status);
+        Assert.Equal(500500, result.Output!.GetValue<long>());
+    }
+
+    [Fact]
+    public async Task Range_Beyond1000Items_Fails()
+    {
+        var result = await RunAsync("""
+            "A":{"Type":"Pass","Output":"{% $range(1, 1001, 1) %}","End":true}
+            """);
+
+        Assert.Equal(ErrorNames.QueryEvaluationError, result.Error);
+    }
+
+    [Fact]
+    public async Task Template_EvaluatedTwice_GivesIndependentResults()
+    {
+        // Literal parts of a template are copied per evaluation: one iteration's output cannot leak into another's.
+        var result = await RunAsync("""
+            "A":{"Type":"Map","Items":[1,2],"ItemSelector":{"fixed":{"k":[1]},"v":"{% $states.context.Map.Item.Value %}"},
+                 "ItemProcessor":{"StartAt":"I","States":{"I":{"Type":"Pass","End":true}}},"End":true}
+            """);
+
+        Assert.Equal("""[{"fixed":{"k":[1]},"v":1},{"fixed":{"k":[1]},"v":2}]""", AslJson.ToJsonString(result.Output));
+    }
+}
