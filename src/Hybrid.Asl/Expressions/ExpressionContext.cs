@@ -126,6 +126,20 @@ public static class Entropy
     /// <summary>Refuses to produce values: for contexts (validation, tests) where none should be needed.</summary>
     public static IEntropy Unavailable { get; } = new UnavailableEntropy();
 
+    /// <summary>
+    /// A version 4 UUID in its 36-character form (States.UUID, JSONata's $uuid): the source's id with the version and
+    /// variant bits set, since an orchestration context hands out name-based (version 5) ids.
+    /// </summary>
+    public static string NewUuidV4(this IEntropy entropy)
+    {
+        ArgumentNullException.ThrowIfNull(entropy);
+        Span<byte> bytes = stackalloc byte[16];
+        entropy.NewGuid().TryWriteBytes(bytes);
+        bytes[7] = (byte)((bytes[7] & 0x0F) | 0x40);
+        bytes[8] = (byte)((bytes[8] & 0x3F) | 0x80);
+        return new Guid(bytes).ToString("D");
+    }
+
     private sealed class UnavailableEntropy : IEntropy
     {
         public Guid NewGuid() => throw new InvalidOperationException("No entropy source was supplied to this expression context.");

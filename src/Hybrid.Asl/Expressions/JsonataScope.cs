@@ -134,7 +134,7 @@ internal sealed class JsonataFunctions
             .BindFunction("range", Range, "<nnn:a>")
             .BindFunction("hash", Hash, "<ss:s>")
             .BindFunction("random", args => JsonValue.Create(args.Count > 0 && !args[0].IsUndefined ? Seeded(Number(args[0])) : Random()), "<n?:n>")
-            .BindFunction("uuid", _ => JsonValue.Create(entropy.NewGuid().ToString("D")), "<:s>")
+            .BindFunction("uuid", _ => JsonValue.Create(entropy.NewUuidV4()), "<:s>")
             .BindFunction("parse", Parse, "<s:j>")
             .Hide("eval");
     }

@@ -96,6 +96,24 @@ public sealed class JsonataModeTests
     }
 
     [Fact]
+    public async Task Uuid_FromANameBasedSource_IsStillVersion4()
+    {
+        // The durable runner's ids come from the orchestration context, which makes name-based (version 5) UUIDs.
+        var result = await RunAsync("""
+            "A":{"Type":"Pass","Output":"{% $uuid() %}","End":true}
+            """, entropy: new FixedEntropy(Guid.Parse("886313e1-3b8a-5372-9b90-0c9aee199e5d")));
+
+        Assert.Equal("886313e1-3b8a-4372-9b90-0c9aee199e5d", result.Output!.GetValue<string>());
+    }
+
+    private sealed class FixedEntropy(Guid id) : IEntropy
+    {
+        public Guid NewGuid() => id;
+
+        public long NextInt64(long minInclusive, long maxExclusive) => minInclusive;
+    }
+
+    [Fact]
     public async Task RandomSeeded_DoesNotDependOnTheEntropy()
     {
         const string States = """
