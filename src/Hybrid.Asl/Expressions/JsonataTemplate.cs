@@ -29,10 +29,10 @@ internal sealed partial class JsonataTemplate
     /// Compiles a field. Every invalid expression is reported with its pointer relative to the field (<c>/a/0</c>);
     /// the result is null when there is any.
     /// </summary>
-    public static JsonataTemplate? Compile(JsonNode? node, out IReadOnlyList<TemplateError> errors)
+    public static JsonataTemplate? Compile(JsonNode? node, StatesFields available, out IReadOnlyList<TemplateError> errors)
     {
         var found = new List<TemplateError>();
-        var root = CompileNode(node, "", "", found);
+        var root = CompileNode(node, "", "", new Compilation(available, found));
         errors = found;
         return found.Count == 0 ? new JsonataTemplate(root) : null;
     }
@@ -44,7 +44,7 @@ internal sealed partial class JsonataTemplate
     /// </summary>
     public JsonNode? Evaluate(JsonataScope scope, string field) => _root.Evaluate(scope, field);
 
-    private static Node CompileNode(JsonNode? node, string pointer, string path, List<TemplateError> errors)
+    private static Node CompileNode(JsonNode? node, string pointer, string path, Compilation compilation)
     {
         switch (node)
         {
@@ -53,7 +53,7 @@ internal sealed partial class JsonataTemplate
                 var members = new List<(string Key, Node Value)>(obj.Count);
                 foreach (var (key, value) in obj)
                 {
-                    members.Add((key, CompileNode(value, pointer + "/" + Escape(key), path + "/" + key, errors)));
+                    members.Add((key, CompileNode(value, pointer + "/" + Escape(key), path + "/" + key, compilation)));
                 }
 
                 return members.TrueForAll(m => m.Value is LiteralNode) ? new LiteralNode(obj.DeepClone()) : new ObjectNode([.. members]);
@@ -65,7 +65,7 @@ internal sealed partial class JsonataTemplate
                 for (var i = 0; i < array.Count; i++)
                 {
                     var index = i.ToString(CultureInfo.InvariantCulture);
-                    items[i] = CompileNode(array[i], pointer + "/" + index, path + "/" + index, errors);
+                    items[i] = CompileNode(array[i], pointer + "/" + index, path + "/" + index, compilation);
                 }
 
                 return Array.TrueForAll(items, n => n is LiteralNode) ? new LiteralNode(array.DeepClone()) : new ArrayNode(items);
@@ -74,15 +74,16 @@ internal sealed partial class JsonataTemplate
             default:
                 if (AslJson.TryGetString(node, out var text) && text.StartsWith("{%", StringComparison.Ordinal))
                 {
-                    return CompileExpression(text, pointer, path, errors);
+                    return CompileExpression(text, pointer, path, compilation);
                 }
 
                 return new LiteralNode(node?.DeepClone());
         }
     }
 
-    private static Node CompileExpression(string text, string pointer, string path, List<TemplateError> errors)
+    private static Node CompileExpression(string text, string pointer, string path, Compilation compilation)
     {
+        var errors = compilation.Errors;
         if (!IsExpressionText(text))
         {
             errors.Add(new TemplateError(pointer, $"The JSONata expression '{text}' must end with '%}}': an expression is written \"{{% ... %}}\"."));
@@ -94,6 +95,18 @@ internal sealed partial class JsonataTemplate
         {
             errors.Add(new TemplateError(pointer, "The JSONata expression is empty: write an expression between '{%' and '%}'."));
             return new LiteralNode(null);
+        }
+
+        foreach (Match reference in ReservedReference().Matches(source))
+        {
+            var name = reference.Groups[1].Value;
+            if (!compilation.Available.HasFlag(name == "result" ? StatesFields.Result : StatesFields.ErrorOutput))
+            {
+                errors.Add(new TemplateError(pointer, name == "result"
+                    ? "$states.result is not available here: it exists only in the Output and Assign of Task, Parallel and Map states."
+                    : "$states.errorOutput is not available here: it exists only in the Output and Assign of a Catch."));
+                return new LiteralNode(null);
+            }
         }
 
         try
@@ -112,6 +125,11 @@ internal sealed partial class JsonataTemplate
 
     [GeneratedRegex(@"\$([A-Za-z_][A-Za-z0-9_]*)")]
     private static partial Regex VariableReference();
+
+    [GeneratedRegex(@"\$states\s*\.\s*(result|errorOutput)\b")]
+    private static partial Regex ReservedReference();
+
+    private sealed record Compilation(StatesFields Available, List<TemplateError> Errors);
 
     internal abstract class Node
     {
@@ -205,6 +223,19 @@ internal sealed partial class JsonataTemplate
             return result;
         }
     }
+}
+
+/// <summary>The parts of <c>$states</c> beyond input and context that a field can read.</summary>
+[Flags]
+internal enum StatesFields
+{
+    None = 0,
+
+    /// <summary><c>$states.result</c>: the Output and Assign of Task, Parallel and Map.</summary>
+    Result = 1,
+
+    /// <summary><c>$states.errorOutput</c>: the Output and Assign of a Catch.</summary>
+    ErrorOutput = 2,
 }
 
 /// <summary>The cause texts of States.QueryEvaluationError, in AWS's words where they are known.</summary>

@@ -90,6 +90,10 @@ public static class DefinitionParser
         /// <summary>The query language of the state being parsed (its fields are read in that language).</summary>
         private QueryLanguage _language = QueryLanguage.JsonPath;
 
+        /// <summary>The type of the state being parsed, and whether a Catch entry of it is (for what $states holds).</summary>
+        private StateType _stateType;
+        private bool _inCatch;
+
         /// <summary>The variables assigned in the machine being parsed; each branch and item processor nests a scope.</summary>
         private VariableScope _scope = new();
 
@@ -299,15 +303,15 @@ public static class DefinitionParser
 
             var errorsBefore = Diagnostics.Count;
             var language = ParseQueryLanguage(obj, pointer, machineLanguage) ?? machineLanguage;
-            var outerLanguage = _language;
-            _language = language;
+            var (outerLanguage, outerType) = (_language, _stateType);
+            (_language, _stateType) = (language, type);
             try
             {
                 return ParseStateFields(name, obj, pointer, type, language, errorsBefore);
             }
             finally
             {
-                _language = outerLanguage;
+                (_language, _stateType) = (outerLanguage, outerType);
             }
         }
 
@@ -479,7 +483,15 @@ public static class DefinitionParser
 
                 var errors = ParseErrorEquals(catcher, itemPointer, isLastEntry: i == array.Count - 1, "Catch");
                 var next = RequiredString(catcher, "Next", itemPointer) ?? "";
-                list.Add(new Catcher(errors, next, OptionalPathField(catcher, "ResultPath", itemPointer), TemplateField(catcher, "Assign", itemPointer, objectOnly: true, assign: true), TemplateField(catcher, "Output", itemPointer)));
+                _inCatch = true;
+                try
+                {
+                    list.Add(new Catcher(errors, next, OptionalPathField(catcher, "ResultPath", itemPointer), TemplateField(catcher, "Assign", itemPointer, objectOnly: true, assign: true), TemplateField(catcher, "Output", itemPointer)));
+                }
+                finally
+                {
+                    _inCatch = false;
+                }
             }
 
             return list;
@@ -1106,7 +1118,10 @@ public static class DefinitionParser
 
             if (_language == QueryLanguage.Jsonata)
             {
-                var jsonata = JsonataTemplate.Compile(node, out var expressionErrors);
+                var available = _inCatch ? StatesFields.ErrorOutput
+                    : field is "Output" or "Assign" && _stateType is StateType.Task or StateType.Parallel or StateType.Map ? StatesFields.Result
+                    : StatesFields.None;
+                var jsonata = JsonataTemplate.Compile(node, available, out var expressionErrors);
                 foreach (var (relative, message) in expressionErrors)
                 {
                     Error(DiagnosticCodes.InvalidJsonata, message, fieldPointer + relative);

@@ -43,6 +43,12 @@ public sealed class JsonataValidationTests
     [InlineData("""{"QueryLanguage":"JSONata","StartAt":"A","States":{"A":{"Type":"Map","Items":"{% [ %}","ItemProcessor":{"StartAt":"I","States":{"I":{"Type":"Pass","End":true}}},"End":true}}}""", DiagnosticCodes.InvalidJsonata, "/States/A/Items")]
     [InlineData("""{"QueryLanguage":"JSONata","StartAt":"A","States":{"A":{"Type":"Map","ItemProcessor":{"StartAt":"I","States":{"I":{"Type":"Pass","Output":"{% } %}","End":true}}},"End":true}}}""", DiagnosticCodes.InvalidJsonata, "/States/A/ItemProcessor/States/I/Output")]
     [InlineData("""{"QueryLanguage":"JSONata","StartAt":"A","States":{"A":{"Type":"Task","Resource":"arn:x","End":true,"Catch":[{"ErrorEquals":["States.ALL"],"Output":"{% ? %}","Next":"A"}]}}}""", DiagnosticCodes.InvalidJsonata, "/States/A/Catch/0/Output")]
+    // $states.result only in the Output and Assign of Task, Parallel and Map; $states.errorOutput only in a Catch.
+    [InlineData("""{"QueryLanguage":"JSONata","StartAt":"A","States":{"A":{"Type":"Task","Resource":"arn:x","Arguments":{"r":"{% $states.result %}"},"End":true}}}""", DiagnosticCodes.InvalidJsonata, "/States/A/Arguments/r")]
+    [InlineData("""{"QueryLanguage":"JSONata","StartAt":"A","States":{"A":{"Type":"Pass","Output":"{% $states . result %}","End":true}}}""", DiagnosticCodes.InvalidJsonata, "/States/A/Output")]
+    [InlineData("""{"QueryLanguage":"JSONata","StartAt":"A","States":{"A":{"Type":"Task","Resource":"arn:x","Output":"{% $states.errorOutput %}","End":true}}}""", DiagnosticCodes.InvalidJsonata, "/States/A/Output")]
+    [InlineData("""{"QueryLanguage":"JSONata","StartAt":"A","States":{"A":{"Type":"Task","Resource":"arn:x","End":true,"Catch":[{"ErrorEquals":["States.ALL"],"Assign":{"r":"{% $states.result %}"},"Next":"A"}]}}}""", DiagnosticCodes.InvalidJsonata, "/States/A/Catch/0/Assign/r")]
+    [InlineData("""{"QueryLanguage":"JSONata","StartAt":"A","States":{"A":{"Type":"Map","Items":"{% $states.result %}","ItemProcessor":{"StartAt":"I","States":{"I":{"Type":"Pass","End":true}}},"End":true}}}""", DiagnosticCodes.InvalidJsonata, "/States/A/Items")]
     // JSONPath-only fields in a JSONata state, and JSONata-only fields in a JSONPath state.
     [InlineData("""{"QueryLanguage":"JSONata","StartAt":"A","States":{"A":{"Type":"Pass","InputPath":"$.a","End":true}}}""", DiagnosticCodes.SchemaValidationFailed, "/States/A/InputPath")]
     [InlineData("""{"QueryLanguage":"JSONata","StartAt":"A","States":{"A":{"Type":"Pass","Parameters":{"a":1},"End":true}}}""", DiagnosticCodes.SchemaValidationFailed, "/States/A/Parameters")]
@@ -87,6 +93,18 @@ public sealed class JsonataValidationTests
         Assert.Equal("/States/A/Output/total", error.Pointer);
         Assert.Contains("'$sum($states.input.n) +'", error.Message, StringComparison.Ordinal);
         Assert.Contains("S0207", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Parse_ResultAndErrorOutputWhereTheyExist_IsValid()
+    {
+        var result = DefinitionParser.Parse(Machine("""
+            "A":{"Type":"Task","Resource":"arn:x","Output":"{% $states.result %}","Assign":{"r":"{% $states.result.id %}"},"End":true,
+                 "Catch":[{"ErrorEquals":["States.ALL"],"Output":"{% $states.errorOutput %}","Assign":{"e":"{% $states.errorOutput.Error %}"},"Next":"B"}]},
+            "B":{"Type":"Parallel","Branches":[{"StartAt":"C","States":{"C":{"Type":"Pass","End":true}}}],"Output":"{% $states.result[0] %}","End":true}
+            """));
+
+        Assert.True(result.IsValid, string.Join("\n", result.Diagnostics));
     }
 
     [Fact]

@@ -35,14 +35,23 @@ public sealed class ServeCommandTests : IDisposable
         using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
 
         var workflows = await http.GetFromJsonAsync<JsonObject>("/api/workflows");
-        var start = await http.PostAsync("/api/workflows/approval/executions?name=tour", new StringContent(File.ReadAllText(RepoPaths.Combine("samples", "approval", "input.json")), System.Text.Encoding.UTF8, "application/json"));
+        var input = File.ReadAllText(RepoPaths.Combine("samples", "approval", "input.json"));
+        var start = await http.PostAsync("/api/workflows/approval/executions?name=tour", new StringContent(input, System.Text.Encoding.UTF8, "application/json"));
         var description = await PollAsync(http, "/api/executions/approval:tour");
+        var startJsonata = await http.PostAsync("/api/workflows/approval-jsonata/executions?name=tour", new StringContent(input, System.Text.Encoding.UTF8, "application/json"));
+        var jsonata = await PollAsync(http, "/api/executions/approval-jsonata:tour");
         var page = await http.GetAsync("/");
 
-        Assert.Equal(["approval", "fan-out", "retry-catch"], workflows!["workflows"]!.AsArray().Select(w => w!["name"]!.GetValue<string>()));
+        Assert.Equal(
+            ["approval", "approval-jsonata", "fan-out", "fan-out-jsonata", "retry-catch", "retry-catch-jsonata"],
+            workflows!["workflows"]!.AsArray().Select(w => w!["name"]!.GetValue<string>()).Order(StringComparer.Ordinal));
         Assert.Equal(HttpStatusCode.Accepted, start.StatusCode);
         Assert.Equal("SUCCEEDED", description["status"]!.GetValue<string>());
         Assert.Equal("bob", description["output"]!["approver"]!.GetValue<string>());
+        Assert.Equal(HttpStatusCode.Accepted, startJsonata.StatusCode);
+        Assert.Equal("SUCCEEDED", jsonata["status"]!.GetValue<string>());
+        Assert.Equal("bob", jsonata["output"]!["approver"]!.GetValue<string>());
+        Assert.Equal("GRANTED", jsonata["output"]!["status"]!.GetValue<string>());
         Assert.Equal(HttpStatusCode.OK, page.StatusCode);
         await app.StopAsync();
     }
