@@ -12,6 +12,13 @@ public sealed record HistoryEvent(long Id, long PreviousEventId, DateTimeOffset 
 /// <summary>Receives history events as the interpreter produces them.</summary>
 public interface IHistorySink
 {
+    /// <summary>
+    /// Whether the sink keeps the payloads of the events it is given next. The durable runner answers false while it
+    /// replays events it stored before; the interpreter then skips building the payloads (the costly part), but still
+    /// calls <see cref="Add"/> for every event, with the state's name where there is one, so numbering stays the same.
+    /// </summary>
+    bool WantsPayloads => true;
+
     void Add(DateTimeOffset timestamp, string type, JsonObject? details);
 }
 

@@ -63,7 +63,7 @@ public sealed class Interpreter
             {
                 ["executionStartedEventDetails"] = new JsonObject
                 {
-                    ["input"] = HistoryEvents.Payload(execution.Input),
+                    ["input"] = WantsPayloads ? HistoryEvents.Payload(execution.Input) : null,
                     ["roleArn"] = execution.RoleArn,
                 },
             });
@@ -148,7 +148,7 @@ public sealed class Interpreter
             var state = machine.States[current];
             if (_history is not null)
             {
-                Record(HistoryEvents.Entered(state.Type), HistoryEvents.StateEntered(state.Name, input));
+                Record(HistoryEvents.Entered(state.Type), HistoryEvents.StateEntered(state.Name, WantsPayloads ? input : null));
             }
 
             StepResult step;
@@ -167,7 +167,7 @@ public sealed class Interpreter
 
             if (_history is not null && state.Type is not StateType.Fail)
             {
-                Record(HistoryEvents.Exited(state.Type), HistoryEvents.StateExited(state.Name, step.Output));
+                Record(HistoryEvents.Exited(state.Type), HistoryEvents.StateExited(state.Name, WantsPayloads ? step.Output : null));
             }
 
             if (step.Next is null)
@@ -358,7 +358,7 @@ public sealed class Interpreter
                 ["taskScheduledEventDetails"] = new JsonObject
                 {
                     ["resource"] = task.Resource,
-                    ["parameters"] = HistoryEvents.Payload(parameters),
+                    ["parameters"] = WantsPayloads ? HistoryEvents.Payload(parameters) : null,
                     ["timeoutInSeconds"] = timeout,
                     ["heartbeatInSeconds"] = heartbeat,
                 },
@@ -379,7 +379,7 @@ public sealed class Interpreter
 
         if (_history is not null)
         {
-            Record("TaskSucceeded", HistoryEvents.Output("taskSucceededEventDetails", result));
+            Record("TaskSucceeded", HistoryEvents.Output("taskSucceededEventDetails", WantsPayloads ? result : null));
         }
 
         CheckPayload(result, task.Name);
@@ -848,6 +848,8 @@ public sealed class Interpreter
     }
 
     private void Record(string type, JsonObject? details) => _history?.Add(_port.UtcNow, type, details);
+
+    private bool WantsPayloads => _history is { WantsPayloads: true };
 
     private readonly record struct StepResult(JsonNode? Output, string? Next);
 

@@ -19,6 +19,7 @@ internal sealed class DurablePort : IExecutionPort, IHistorySink
     private readonly MachineRun _run;
     private readonly StateMachine _machine;
     private readonly List<StoredEvent> _pending = [];
+    private int _replayedPending;
     private readonly Dictionary<string, string> _branchDefinitions = new(StringComparer.Ordinal);
     private long _sequence;
     private int _children;
@@ -57,9 +58,25 @@ internal sealed class DurablePort : IExecutionPort, IHistorySink
 
     public string NewTaskToken(string stateName) => TaskTokens.Create(_context.InstanceId, _context.NewGuid());
 
+    /// <summary>
+    /// False while the orchestration replays: the events it records then were stored by an earlier episode (they went
+    /// out with the durable call that followed them), so they are only counted, which keeps numbering and the pattern
+    /// of <see cref="FlushAsync"/> calls the same as in that episode.
+    /// </summary>
+    public bool WantsPayloads => !_context.IsReplaying;
+
     public void Add(DateTimeOffset timestamp, string type, JsonObject? details)
     {
-        _pending.Add(new StoredEvent(HistoryInstance, _sequence++, timestamp, type, details is null ? null : AslJson.ToJsonString(details)));
+        if (_context.IsReplaying)
+        {
+            _sequence++;
+            _replayedPending++;
+        }
+        else
+        {
+            _pending.Add(new StoredEvent(HistoryInstance, _sequence++, timestamp, type, details is null ? null : AslJson.ToJsonString(details)));
+        }
+
         if (_run.IsRoot && type.EndsWith("StateEntered", StringComparison.Ordinal) && details?["stateEnteredEventDetails"]?["name"] is { } name)
         {
             _context.SetCustomStatus(new ExecutionProgress(name.GetValue<string>()));
@@ -71,13 +88,27 @@ internal sealed class DurablePort : IExecutionPort, IHistorySink
     {
         var events = _pending.ToArray();
         _pending.Clear();
+        _replayedPending = 0;
         return events;
+    }
+
+    /// <summary>Buffers the events a branch or chunk returned (only counted while replaying, as in <see cref="Add"/>).</summary>
+    private void AddPending(IReadOnlyList<StoredEvent>? events)
+    {
+        if (_context.IsReplaying)
+        {
+            _replayedPending += events?.Count ?? 0;
+        }
+        else
+        {
+            _pending.AddRange(events ?? []);
+        }
     }
 
     /// <summary>Stores the buffered events through the history activity (replays do not store them again).</summary>
     public async Task FlushAsync()
     {
-        if (_pending.Count > 0)
+        if (_pending.Count > 0 || _replayedPending > 0)
         {
             await _context.CallActivityAsync(DurableNames.RecordHistory, new HistoryBatch(_run.Execution.ExecutionId, TakePending()));
         }
@@ -86,19 +117,23 @@ internal sealed class DurablePort : IExecutionPort, IHistorySink
     public async ValueTask<JsonNode?> InvokeTaskAsync(TaskInvocation invocation, CancellationToken cancellationToken)
     {
         Operations++;
-        var request = new DispatchRequest(
-            _run.Execution.ExecutionId,
-            _run.Execution.Workflow,
-            invocation.StateName,
-            invocation.Resource,
-            AslJson.ToJsonString(invocation.Input),
-            invocation.Attempt,
-            invocation.TimeoutSeconds,
-            invocation.Credentials is null ? null : AslJson.ToJsonString(invocation.Credentials),
-            AslJson.ToJsonString(invocation.Context),
-            _run.Execution.Subject,
-            _run.Execution.SealedToken,
-            TakePending());
+
+        // A replayed call's result comes from the history and its request is never sent, so it is not built either.
+        var request = _context.IsReplaying
+            ? Replayed(invocation)
+            : new DispatchRequest(
+                _run.Execution.ExecutionId,
+                _run.Execution.Workflow,
+                invocation.StateName,
+                invocation.Resource,
+                AslJson.ToJsonString(invocation.Input),
+                invocation.Attempt,
+                invocation.TimeoutSeconds,
+                invocation.Credentials is null ? null : AslJson.ToJsonString(invocation.Credentials),
+                AslJson.ToJsonString(invocation.Context),
+                _run.Execution.Subject,
+                _run.Execution.SealedToken,
+                TakePending());
 
         var call = _context.CallActivityAsync<DispatchResult>(DurableNames.Dispatch, request);
         var waitsForToken = invocation.Resource.EndsWith(".waitForTaskToken", StringComparison.Ordinal);
@@ -133,6 +168,12 @@ internal sealed class DurablePort : IExecutionPort, IHistorySink
         var token = invocation.Context["Task"]?["Token"]?.GetValue<string>() ?? throw new InvalidOperationException("A .waitForTaskToken task has no token.");
         _ = TaskTokens.TryParse(token, out _, out var id);
         return await WaitForCallbackAsync(invocation, id!);
+    }
+
+    private DispatchRequest Replayed(TaskInvocation invocation)
+    {
+        _ = TakePending();
+        return new DispatchRequest(_run.Execution.ExecutionId, _run.Execution.Workflow, invocation.StateName, invocation.Resource, null, invocation.Attempt, invocation.TimeoutSeconds, null, null, null, null, null);
     }
 
     private async Task<JsonNode?> WaitForCallbackAsync(TaskInvocation invocation, string id)
@@ -241,7 +282,7 @@ internal sealed class DurablePort : IExecutionPort, IHistorySink
         {
             if (outcomes[i] is { } outcome)
             {
-                _pending.AddRange(outcome.PendingEvents ?? []);
+                AddPending(outcome.PendingEvents);
                 results[i] = outcome.ToMachineOutcome();
             }
             else
@@ -286,7 +327,7 @@ internal sealed class DurablePort : IExecutionPort, IHistorySink
                 continue;
             }
 
-            _pending.AddRange(outcome.PendingEvents ?? []);
+            AddPending(outcome.PendingEvents);
             for (var i = 0; i < outcome.Outcomes.Count; i++)
             {
                 all[(c * chunk) + i] = outcome.Outcomes[i];

@@ -14,7 +14,8 @@ public sealed record RecordedStep(string Kind, string Name, JsonNode? Input, Jso
 /// <summary>
 /// An orchestration context that either records every durable step of a run (answering activities and
 /// sub-orchestrations through the given callbacks, firing timers at once) or replays a recording: every step the
-/// orchestrator takes must be the recorded one, with the same input, and gets the recorded result. This is what a
+/// orchestrator takes must be the recorded one, with the same input (see <see cref="SameInput"/>), and gets the
+/// recorded result. This is what a
 /// Durable Task replay demands of an orchestrator; a difference means a replay would break in-flight executions.
 /// </summary>
 internal sealed class ReplayContext : TaskOrchestrationContext
@@ -56,7 +57,8 @@ internal sealed class ReplayContext : TaskOrchestrationContext
 
     public override DateTime CurrentUtcDateTime => _now;
 
-    public override bool IsReplaying => _replay is not null;
+    /// <summary>Like the runtime: replaying until the last recorded step has answered; what follows it is new.</summary>
+    public override bool IsReplaying => _replay is not null && _position < _replay.Count(s => s.Kind != "status");
 
     protected override ILoggerFactory LoggerFactory => NullLoggerFactory.Instance;
 
@@ -117,7 +119,7 @@ internal sealed class ReplayContext : TaskOrchestrationContext
 
         var recorded = _replay.Where(s => s.Kind != "status").ElementAtOrDefault(_position++)
             ?? throw new InvalidOperationException($"Non-deterministic: the orchestrator asked for a {kind} '{name}' the recorded history does not have (step {_position}).");
-        if (recorded.Kind != kind || recorded.Name != name || !JsonNode.DeepEquals(recorded.Input, input))
+        if (recorded.Kind != kind || recorded.Name != name || !SameInput(kind, recorded.Input, input))
         {
             throw new InvalidOperationException(
                 $"Non-deterministic at step {_position}: recorded {recorded.Kind} '{recorded.Name}' {recorded.Input?.ToJsonString()}, replayed {kind} '{name}' {input?.ToJsonString()}.");
@@ -125,6 +127,20 @@ internal sealed class ReplayContext : TaskOrchestrationContext
 
         Steps.Add(recorded);
         return recorded.Result?.DeepClone() ?? JsonValue.Create((string?)null)!;
+    }
+
+    /// <summary>
+    /// Timers and sub-orchestrations are asked for with their whole input again. An activity's request is not rebuilt
+    /// on replay (the runtime never sends it), so it carries only its scalars (names, attempt); each must match.
+    /// </summary>
+    private static bool SameInput(string kind, JsonNode? recorded, JsonNode? replayed)
+    {
+        if (kind != "activity" || recorded is not JsonObject before || replayed is not JsonObject after)
+        {
+            return JsonNode.DeepEquals(recorded, replayed);
+        }
+
+        return after.All(p => p.Value is not JsonValue value || JsonNode.DeepEquals(before[p.Key], value));
     }
 
     /// <summary>Replayed steps that the run never reached.</summary>
