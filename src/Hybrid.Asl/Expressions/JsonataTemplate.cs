@@ -4,6 +4,7 @@ using System.Text.RegularExpressions;
 using Hybrid.Asl.Errors;
 using Hybrid.Asl.Json;
 using Hybrid.Jsonata;
+using Node = Hybrid.Asl.Expressions.TemplateNode<Hybrid.Asl.Expressions.JsonataTemplate.Env>;
 
 namespace Hybrid.Asl.Expressions;
 
@@ -42,7 +43,7 @@ internal sealed partial class JsonataTemplate
     /// States.QueryEvaluationError naming the expression and where it sits (<c>Arguments/Input/id</c>). The result is
     /// new JSON, shared with nothing.
     /// </summary>
-    public JsonNode? Evaluate(JsonataScope scope, string field) => _root.Evaluate(scope, field);
+    public JsonNode? Evaluate(JsonataScope scope, string field) => _root.Evaluate(new Env(scope, field));
 
     private static Node CompileNode(JsonNode? node, string pointer, string path, Compilation compilation)
     {
@@ -56,7 +57,7 @@ internal sealed partial class JsonataTemplate
                     members.Add((key, CompileNode(value, pointer + "/" + Escape(key), path + "/" + key, compilation)));
                 }
 
-                return members.TrueForAll(m => m.Value is LiteralNode) ? new LiteralNode(obj.DeepClone()) : new ObjectNode([.. members]);
+                return members.TrueForAll(m => m.Value is LiteralNode<Env>) ? new LiteralNode<Env>(obj.DeepClone()) : new ObjectNode<Env>([.. members]);
             }
 
             case JsonArray array:
@@ -68,7 +69,7 @@ internal sealed partial class JsonataTemplate
                     items[i] = CompileNode(array[i], pointer + "/" + index, path + "/" + index, compilation);
                 }
 
-                return Array.TrueForAll(items, n => n is LiteralNode) ? new LiteralNode(array.DeepClone()) : new ArrayNode(items);
+                return Array.TrueForAll(items, n => n is LiteralNode<Env>) ? new LiteralNode<Env>(array.DeepClone()) : new ArrayNode<Env>(items);
             }
 
             default:
@@ -77,7 +78,7 @@ internal sealed partial class JsonataTemplate
                     return CompileExpression(text, pointer, path, compilation);
                 }
 
-                return new LiteralNode(node?.DeepClone());
+                return new LiteralNode<Env>(node?.DeepClone());
         }
     }
 
@@ -87,14 +88,14 @@ internal sealed partial class JsonataTemplate
         if (!IsExpressionText(text))
         {
             errors.Add(new TemplateError(pointer, $"The JSONata expression '{text}' must end with '%}}': an expression is written \"{{% ... %}}\"."));
-            return new LiteralNode(null);
+            return new LiteralNode<Env>(null);
         }
 
         var source = text[2..^2].Trim();
         if (source.Length == 0)
         {
             errors.Add(new TemplateError(pointer, "The JSONata expression is empty: write an expression between '{%' and '%}'."));
-            return new LiteralNode(null);
+            return new LiteralNode<Env>(null);
         }
 
         foreach (Match reference in ReservedReference().Matches(source))
@@ -105,7 +106,7 @@ internal sealed partial class JsonataTemplate
                 errors.Add(new TemplateError(pointer, name == "result"
                     ? "$states.result is not available here: it exists only in the Output and Assign of Task, Parallel and Map states."
                     : "$states.errorOutput is not available here: it exists only in the Output and Assign of a Catch."));
-                return new LiteralNode(null);
+                return new LiteralNode<Env>(null);
             }
         }
 
@@ -117,38 +118,23 @@ internal sealed partial class JsonataTemplate
         {
             var at = e.Position >= 0 ? $" at character {e.Position}" : "";
             errors.Add(new TemplateError(pointer, $"The JSONata expression '{source}' is not valid: {e.Code}{at}: {e.Message}"));
-            return new LiteralNode(null);
+            return new LiteralNode<Env>(null);
         }
     }
 
     private static string Escape(string key) => key.Replace("~", "~0", StringComparison.Ordinal).Replace("/", "~1", StringComparison.Ordinal);
 
-    [GeneratedRegex(@"\$([A-Za-z_][A-Za-z0-9_]*)")]
+    /// <summary>A <c>$name</c>: JSONata names run to the next operator or space, so this finds a superset of the variables read.</summary>
+    [GeneratedRegex(@"\$([\p{L}\p{Nd}_]+)")]
     private static partial Regex VariableReference();
+
+    [GeneratedRegex(@"\$states\b(?!\s*\.\s*(input|result|errorOutput)\b)")]
+    private static partial Regex WholeStatesReference();
 
     [GeneratedRegex(@"\$states\s*\.\s*(result|errorOutput)\b")]
     private static partial Regex ReservedReference();
 
     private sealed record Compilation(StatesFields Available, List<TemplateError> Errors);
-
-    internal abstract class Node
-    {
-        public abstract JsonNode? Evaluate(JsonataScope scope, string field);
-    }
-
-    private sealed class LiteralNode : Node
-    {
-        private readonly JsonNode? _value;
-
-        public LiteralNode(JsonNode? value)
-        {
-            // Read from several threads later (Map items, Parallel branches): build System.Text.Json's lazy storage now.
-            AslJson.Materialize(value);
-            _value = value;
-        }
-
-        public override JsonNode? Evaluate(JsonataScope scope, string field) => _value?.DeepClone();
-    }
 
     /// <summary>One expression, with what it can read: the <c>$name</c>s in its text (a superset of the variables it uses).</summary>
     internal sealed class ExpressionNode : Node
@@ -160,7 +146,9 @@ internal sealed partial class JsonataTemplate
             Path = path;
             var names = VariableReference().Matches(source).Select(m => m.Groups[1].Value).Distinct(StringComparer.Ordinal).ToList();
             ReadsStates = names.Remove("states");
-            ReadsContext = ReadsStates && source.Contains("context", StringComparison.Ordinal);
+
+            // The context object is costly to build: leave it out only when every use of $states names another part.
+            ReadsContext = ReadsStates && (source.Contains("context", StringComparison.Ordinal) || WholeStatesReference().IsMatch(source));
             Variables = [.. names];
         }
 
@@ -177,13 +165,13 @@ internal sealed partial class JsonataTemplate
 
         public string[] Variables { get; }
 
-        public override JsonNode? Evaluate(JsonataScope scope, string field)
+        public override JsonNode? Evaluate(in Env env)
         {
-            var where = Path.Length == 0 ? field : field + "/" + Path;
+            var where = Path.Length == 0 ? env.Field : env.Field + "/" + Path;
             JsonataValue value;
             try
             {
-                value = Expression.Evaluate(JsonataValue.Undefined, scope.BindingsFor(this), scope.Options);
+                value = Expression.Evaluate(JsonataValue.Undefined, env.Scope.BindingsFor(this), env.Scope.Options);
             }
             catch (JsonataException e)
             {
@@ -196,33 +184,8 @@ internal sealed partial class JsonataTemplate
         }
     }
 
-    private sealed class ObjectNode((string Key, Node Value)[] members) : Node
-    {
-        public override JsonNode? Evaluate(JsonataScope scope, string field)
-        {
-            var result = new JsonObject();
-            foreach (var (key, value) in members)
-            {
-                result[key] = AslJson.Adopt(value.Evaluate(scope, field));
-            }
-
-            return result;
-        }
-    }
-
-    private sealed class ArrayNode(Node[] items) : Node
-    {
-        public override JsonNode? Evaluate(JsonataScope scope, string field)
-        {
-            var result = new JsonArray();
-            foreach (var item in items)
-            {
-                result.Add(AslJson.Adopt(item.Evaluate(scope, field)));
-            }
-
-            return result;
-        }
-    }
+    /// <summary>What a JSONata template evaluates against: the state's scope, and the field's name for error causes.</summary>
+    internal readonly record struct Env(JsonataScope Scope, string Field);
 }
 
 /// <summary>The parts of <c>$states</c> beyond input and context that a field can read.</summary>

@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using Hybrid.Asl.Json;
+using TemplateNode = Hybrid.Asl.Expressions.TemplateNode<Hybrid.Asl.Expressions.PayloadTemplate.Env>;
 
 namespace Hybrid.Asl.Expressions;
 
@@ -38,7 +39,7 @@ public sealed class PayloadTemplate
     public JsonNode? Evaluate(ExpressionContext context, string missingPathError)
     {
         ArgumentNullException.ThrowIfNull(context);
-        return _root.Evaluate(context, missingPathError);
+        return _root.Evaluate(new Env(context, missingPathError));
     }
 
     private static TemplateNode CompileNode(JsonNode? node, string pointer, List<TemplateError> errors)
@@ -60,12 +61,12 @@ public sealed class PayloadTemplate
                     else
                     {
                         var compiled = CompileNode(value, memberPointer, errors);
-                        dynamic |= compiled is not LiteralNode;
+                        dynamic |= compiled is not LiteralNode<Env>;
                         members.Add((key, compiled));
                     }
                 }
 
-                return dynamic ? new ObjectNode([.. members]) : new LiteralNode(obj.DeepClone());
+                return dynamic ? new ObjectNode<Env>([.. members]) : new LiteralNode<Env>(obj.DeepClone());
             }
 
             case JsonArray array:
@@ -75,14 +76,14 @@ public sealed class PayloadTemplate
                 for (var i = 0; i < array.Count; i++)
                 {
                     items[i] = CompileNode(array[i], pointer + "/" + i.ToString(System.Globalization.CultureInfo.InvariantCulture), errors);
-                    dynamic |= items[i] is not LiteralNode;
+                    dynamic |= items[i] is not LiteralNode<Env>;
                 }
 
-                return dynamic ? new ArrayNode(items) : new LiteralNode(array.DeepClone());
+                return dynamic ? new ArrayNode<Env>(items) : new LiteralNode<Env>(array.DeepClone());
             }
 
             default:
-                return new LiteralNode(node?.DeepClone());
+                return new LiteralNode<Env>(node?.DeepClone());
         }
     }
 
@@ -102,7 +103,7 @@ public sealed class PayloadTemplate
         }
 
         errors.Add(new TemplateError(pointer, $"The value for the field '{key}' must be a valid JSONPath or a valid intrinsic function call: {detail}"));
-        return new LiteralNode(null);
+        return new LiteralNode<Env>(null);
     }
 
     private static string EscapePointer(string key) =>
@@ -110,58 +111,11 @@ public sealed class PayloadTemplate
             ? key.Replace("~", "~0", StringComparison.Ordinal).Replace("/", "~1", StringComparison.Ordinal)
             : key;
 
-    private abstract class TemplateNode
-    {
-        public abstract JsonNode? Evaluate(ExpressionContext context, string missingPathError);
-    }
-
-    private sealed class LiteralNode : TemplateNode
-    {
-        private readonly JsonNode? _value;
-
-        public LiteralNode(JsonNode? value)
-        {
-            // Built once and only read afterwards, possibly from several threads: materialize System.Text.Json's lazy
-            // object and array storage now, so that no later read writes to it.
-            AslJson.Materialize(value);
-            _value = value;
-        }
-
-        public override JsonNode? Evaluate(ExpressionContext context, string missingPathError) => _value?.DeepClone();
-    }
-
     private sealed class ExpressionNode(string key, ValueExpression expression) : TemplateNode
     {
-        public override JsonNode? Evaluate(ExpressionContext context, string missingPathError) =>
-            expression.EvaluateOwned(context, missingPathError, key);
+        public override JsonNode? Evaluate(in Env env) => expression.EvaluateOwned(env.Context, env.MissingPathError, key);
     }
 
-    private sealed class ObjectNode((string Key, TemplateNode Value)[] members) : TemplateNode
-    {
-        public override JsonNode? Evaluate(ExpressionContext context, string missingPathError)
-        {
-            var result = new JsonObject();
-            foreach (var (key, value) in members)
-            {
-                // A later member with the same name wins, as in a JSON object read twice.
-                result[key] = AslJson.Adopt(value.Evaluate(context, missingPathError));
-            }
-
-            return result;
-        }
-    }
-
-    private sealed class ArrayNode(TemplateNode[] items) : TemplateNode
-    {
-        public override JsonNode? Evaluate(ExpressionContext context, string missingPathError)
-        {
-            var result = new JsonArray();
-            foreach (var item in items)
-            {
-                result.Add(AslJson.Adopt(item.Evaluate(context, missingPathError)));
-            }
-
-            return result;
-        }
-    }
+    /// <summary>What a payload template evaluates against.</summary>
+    internal readonly record struct Env(ExpressionContext Context, string MissingPathError);
 }

@@ -140,6 +140,32 @@ public sealed class JsonataModeTests
     }
 
     [Fact]
+    public async Task Variable_WithNonAsciiName_IsBound()
+    {
+        var result = await RunAsync("""
+            "A":{"Type":"Pass","Assign":{"größe":3,"_n1":4},"Next":"B"},
+            "B":{"Type":"Pass","Output":"{% $größe * $_n1 %}","End":true}
+            """);
+
+        Assert.Equal(12, result.Output!.GetValue<long>());
+    }
+
+    [Theory]
+    [InlineData("$states.context.State.Name", "\"A\"")]
+    [InlineData("$keys($states)", "[\"input\",\"context\"]")]
+    [InlineData("$states.*.State.Name", "\"A\"")]
+    [InlineData("$lookup($states, 'context').StateMachine.Name", "\"M\"")]
+    [InlineData("$keys($states.input)", "\"a\"")]
+    public async Task StatesObject_HasTheContextWheneverAnExpressionCanReachIt(string expression, string expected)
+    {
+        var result = await RunAsync($$"""
+            "A":{"Type":"Pass","Output":"{% {{expression}} %}","End":true}
+            """, """{"a":1}""");
+
+        Assert.Equal(expected, AslJson.ToJsonString(result.Output));
+    }
+
+    [Fact]
     public async Task Range_Beyond1000Items_Fails()
     {
         var result = await RunAsync("""
