@@ -20,7 +20,8 @@ internal static class FieldRules
         [StateType.Succeed] = Set(Common, Io, ["Output"]),
         [StateType.Fail] = Set(Common, ["Error", "ErrorPath", "Cause", "CausePath"]),
         [StateType.Parallel] = Set(Common, Transition, Io, Work, ["Branches"]),
-        [StateType.Map] = Set(Common, Transition, Io, Work,
+        // A Map's items get their input from ItemSelector: it has no Arguments (the legacy Parameters is ItemSelector).
+        [StateType.Map] = Set(Common, Transition, Io, [.. Work.Where(f => f != "Arguments")],
         [
             "ItemProcessor", "Iterator", "ItemsPath", "Items", "ItemSelector", "MaxConcurrency", "MaxConcurrencyPath",
             "ToleratedFailurePercentage", "ToleratedFailurePercentagePath", "ToleratedFailureCount", "ToleratedFailureCountPath",

@@ -63,6 +63,7 @@ public sealed class JsonataValidationTests
     [InlineData("""{"QueryLanguage":"JSONata","StartAt":"A","States":{"A":{"Type":"Choice","Choices":[{"Condition":"yes","Next":"B"}]},"B":{"Type":"Succeed"}}}""", DiagnosticCodes.SchemaValidationFailed, "/States/A/Choices/0/Condition")]
     [InlineData("""{"QueryLanguage":"JSONata","StartAt":"A","States":{"A":{"Type":"Map","Items":{"a":1},"ItemProcessor":{"StartAt":"I","States":{"I":{"Type":"Pass","End":true}}},"End":true}}}""", DiagnosticCodes.SchemaValidationFailed, "/States/A/Items")]
     [InlineData("""{"StartAt":"A","States":{"A":{"Type":"Task","Resource":"arn:x","Arguments":{},"End":true}}}""", DiagnosticCodes.SchemaValidationFailed, "/States/A/Arguments")]
+    [InlineData("""{"QueryLanguage":"JSONata","StartAt":"A","States":{"A":{"Type":"Map","Arguments":{},"ItemProcessor":{"StartAt":"I","States":{"I":{"Type":"Pass","End":true}}},"End":true}}}""", DiagnosticCodes.SchemaValidationFailed, "/States/A/Arguments")]
     [InlineData("""{"StartAt":"A","States":{"A":{"Type":"Choice","Choices":[{"Condition":"{% true %}","Next":"B"}]},"B":{"Type":"Succeed"}}}""", DiagnosticCodes.SchemaValidationFailed, "/States/A/Choices/0/Condition")]
     [InlineData("""{"StartAt":"A","States":{"A":{"Type":"Task","Resource":"arn:x","End":true,"Catch":[{"ErrorEquals":["States.ALL"],"Output":{},"Next":"A"}]}}}""", DiagnosticCodes.SchemaValidationFailed, "/States/A/Catch/0/Output")]
     // A JSONata state machine cannot hold a JSONPath state, nor can a JSONata state's branches.
