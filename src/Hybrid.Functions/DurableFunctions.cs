@@ -1,5 +1,6 @@
 using Hybrid.Durable.Dispatch;
 using Hybrid.Durable.Orchestration;
+using Hybrid.Durable.Rotation;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.DurableTask;
 using Microsoft.Extensions.DependencyInjection;
@@ -12,12 +13,14 @@ namespace Hybrid.Functions;
 /// <c>ConfigureDurableWorker().AddTasks(...)</c> because a wrapper is a <c>[Function]</c> that the SDK writes into
 /// <c>functions.metadata</c> at build time, so a test can check every name and binding without a Functions host; the
 /// registry route only adds its trigger metadata when a real host starts. No workflow logic lives here: each wrapper
-/// hands the trigger's context and input to the same class the local host registers with <c>AddHybridTasks</c>.
+/// hands the trigger's context and input to the same class the local host registers with <c>AddHybridTasks</c> (and
+/// <c>AddHybridRotationTasks</c>).
 /// </summary>
 public static class DurableFunctions
 {
     private static readonly AslOrchestrator Machine = new();
     private static readonly AslBatchOrchestrator Batch = new();
+    private static readonly KeyRotationOrchestrator Rotation = new();
 
     [Function(DurableNames.Machine)]
     public static Task<RunOutcome?> RunMachine([OrchestrationTrigger] TaskOrchestrationContext context)
@@ -40,6 +43,33 @@ public static class DurableFunctions
     [Function(DurableNames.RecordHistory)]
     public static Task<bool> RecordHistory([ActivityTrigger] HistoryBatch input, string instanceId, FunctionContext function) =>
         Activity<RecordHistoryActivity>(function).RunAsync(new FunctionActivityContext(DurableNames.RecordHistory, instanceId), input);
+
+    [Function(RotationNames.Orchestration)]
+    public static Task<RotationReport> RunKeyRotation([OrchestrationTrigger] TaskOrchestrationContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        return Rotation.RunAsync(context, context.GetInput<RotationRun>()!);
+    }
+
+    [Function(RotationNames.RollDataProtectionKey)]
+    public static Task<RotationStepResult> RollDataProtectionKey([ActivityTrigger] RotationStep input, string instanceId, FunctionContext function) =>
+        Activity<RollDataProtectionKeyActivity>(function).RunAsync(new FunctionActivityContext(RotationNames.RollDataProtectionKey, instanceId), input);
+
+    [Function(RotationNames.RotatePingSecret)]
+    public static Task<RotationStepResult> RotatePingSecret([ActivityTrigger] RotationStep input, string instanceId, FunctionContext function) =>
+        Activity<RotatePingSecretActivity>(function).RunAsync(new FunctionActivityContext(RotationNames.RotatePingSecret, instanceId), input);
+
+    [Function(RotationNames.SwitchAwsKey)]
+    public static Task<AwsKeySwitch> SwitchAwsKey([ActivityTrigger] RotationStep input, string instanceId, FunctionContext function) =>
+        Activity<SwitchAwsKeyActivity>(function).RunAsync(new FunctionActivityContext(RotationNames.SwitchAwsKey, instanceId), input);
+
+    [Function(RotationNames.DeactivateAwsKey)]
+    public static Task<RotationStepResult> DeactivateAwsKey([ActivityTrigger] RotationStep input, string instanceId, FunctionContext function) =>
+        Activity<DeactivateAwsKeyActivity>(function).RunAsync(new FunctionActivityContext(RotationNames.DeactivateAwsKey, instanceId), input);
+
+    [Function(RotationNames.DeleteAwsKey)]
+    public static Task<RotationStepResult> DeleteAwsKey([ActivityTrigger] RotationStep input, string instanceId, FunctionContext function) =>
+        Activity<DeleteAwsKeyActivity>(function).RunAsync(new FunctionActivityContext(RotationNames.DeleteAwsKey, instanceId), input);
 
     /// <summary>The activity as the local host's worker would make it: from the container, with its dependencies.</summary>
     internal static T Activity<T>(FunctionContext function)

@@ -15,6 +15,32 @@ public static class FunctionsSettings
     /// <summary>The table of execution histories. Default <c>HybridHubEvents</c> (the task hub's name plus <c>Events</c>).</summary>
     public const string HistoryTable = "Hybrid:HistoryTable";
 
+    /// <summary>
+    /// The key rotation's timer schedule, NCRONTAB with seconds (UTC); the rest of <c>Hybrid:Rotation</c> binds to
+    /// <c>RotationOptions</c> (and its <c>Ping</c> section to <c>PingManagementOptions</c>).
+    /// </summary>
+    public const string RotationSchedule = "Hybrid:Rotation:Schedule";
+
+    /// <summary>The AWS region of Step Functions and STS.</summary>
+    public const string AwsRegion = "Hybrid:Aws:Region";
+
+    /// <summary>Endpoint overrides (empty: AWS's public endpoints).</summary>
+    public const string AwsIamEndpoint = "Hybrid:Aws:IamEndpoint";
+
+    public const string AwsStepFunctionsEndpoint = "Hybrid:Aws:StepFunctionsEndpoint";
+
+    public const string AwsStepFunctionsSyncEndpoint = "Hybrid:Aws:StepFunctionsSyncEndpoint";
+
+    public const string AwsStsEndpoint = "Hybrid:Aws:StsEndpoint";
+
+    /// <summary>
+    /// The bridge's AWS access key until a rotation has stored one (a Key Vault reference on Azure). Empty: AWSSDK.Core's
+    /// default chain.
+    /// </summary>
+    public const string AwsAccessKeyId = "Hybrid:Aws:AccessKeyId";
+
+    public const string AwsSecretAccessKey = "Hybrid:Aws:SecretAccessKey";
+
     public const string DefaultWorkflows = "workflows";
 
     public const string DefaultHistoryTable = "HybridHubEvents";

@@ -4,6 +4,7 @@ using Hybrid.Api;
 using Hybrid.Api.Tests.Fakes;
 using Hybrid.Durable.Executions;
 using Hybrid.Durable.Orchestration;
+using Hybrid.Durable.Rotation;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
@@ -19,6 +20,12 @@ public sealed partial class FunctionMetadataTests
         { DurableNames.Batch, "orchestrationTrigger" },
         { DurableNames.Dispatch, "activityTrigger" },
         { DurableNames.RecordHistory, "activityTrigger" },
+        { RotationNames.Orchestration, "orchestrationTrigger" },
+        { RotationNames.RollDataProtectionKey, "activityTrigger" },
+        { RotationNames.RotatePingSecret, "activityTrigger" },
+        { RotationNames.SwitchAwsKey, "activityTrigger" },
+        { RotationNames.DeactivateAwsKey, "activityTrigger" },
+        { RotationNames.DeleteAwsKey, "activityTrigger" },
     };
 
     [Theory]
@@ -36,12 +43,33 @@ public sealed partial class FunctionMetadataTests
     public void DurableNames_EveryNameHasAFunction()
     {
         var names = typeof(DurableNames).GetFields(BindingFlags.Public | BindingFlags.Static)
+            .Concat(typeof(RotationNames).GetFields(BindingFlags.Public | BindingFlags.Static))
             .Where(f => f.IsLiteral)
             .Select(f => (string)f.GetRawConstantValue()!)
             .ToList();
 
         Assert.NotEmpty(names);
         Assert.All(names, n => Assert.Contains(FunctionsMetadata.All, f => f.Name == n && f.TriggerType is "orchestrationTrigger" or "activityTrigger"));
+    }
+
+    [Fact]
+    public void KeyRotationTimer_ReadsItsScheduleFromSettingsAndStartsDurableWork()
+    {
+        var timer = FunctionsMetadata.Get("Timer-KeyRotation");
+
+        Assert.Equal("timerTrigger", timer.TriggerType);
+        Assert.Equal("%Hybrid:Rotation:Schedule%", (string?)timer.Trigger["schedule"]);
+        Assert.Contains(timer.Bindings, b => (string?)b["type"] == "durableClient");
+    }
+
+    [Fact]
+    public void Functions_AreExactlyTheDurableTasksTheHttpApiAndTheTimers()
+    {
+        var kinds = FunctionsMetadata.All.GroupBy(f => f.TriggerType).ToDictionary(g => g.Key, g => g.Count());
+
+        Assert.Equal(["activityTrigger", "httpTrigger", "orchestrationTrigger", "timerTrigger"], kinds.Keys.Order(StringComparer.Ordinal));
+        Assert.Equal(DurableFunctions.Count(d => (string)d[1] == "orchestrationTrigger"), kinds["orchestrationTrigger"]);
+        Assert.Equal(DurableFunctions.Count(d => (string)d[1] == "activityTrigger"), kinds["activityTrigger"]);
     }
 
     [Fact]

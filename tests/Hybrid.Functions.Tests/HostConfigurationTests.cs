@@ -2,7 +2,10 @@ using System.Reflection;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
+using Hybrid.Durable.Rotation;
+using Hybrid.Identity.Management;
 using Hybrid.Testing;
+using Microsoft.Extensions.Configuration;
 
 namespace Hybrid.Functions.Tests;
 
@@ -52,10 +55,11 @@ public sealed partial class HostConfigurationTests
         var timers = FunctionsMetadata.All
             .Where(f => f.TriggerType == "timerTrigger")
             .Select(f => ((string)f.Trigger["schedule"]!).Trim('%').Replace(":", "__", StringComparison.Ordinal));
+        var bound = Bound(typeof(RotationOptions), RotationOptions.Section).Concat(Bound(typeof(PingManagementOptions), RotationOptions.Section + ":Ping"));
         var values = Values();
 
         Assert.NotEmpty(keys);
-        Assert.All(keys.Concat(timers), k => Assert.True(values.ContainsKey(k), $"local.settings.sample.json has no '{k}'."));
+        Assert.All(keys.Concat(timers).Concat(bound), k => Assert.True(values.ContainsKey(k), $"local.settings.sample.json has no '{k}'."));
     }
 
     [Fact]
@@ -69,6 +73,26 @@ public sealed partial class HostConfigurationTests
         Assert.NotEmpty(source);
         Assert.All(source, text => Assert.DoesNotMatch(LiteralConfigurationRead(), text));
     }
+
+    [Fact]
+    public void LocalSettingsSample_BindsAndValidatesAsTheAppBindsIt()
+    {
+        var configuration = new ConfigurationBuilder()
+            .AddInMemoryCollection(Values().Select(p => KeyValuePair.Create(p.Key.Replace("__", ":", StringComparison.Ordinal), (string?)p.Value)))
+            .Build();
+
+        var rotation = configuration.GetSection(RotationOptions.Section).Get<RotationOptions>()!;
+
+        rotation.Validate();
+        Assert.Equal(PingManagementKind.None, rotation.Ping.Kind);
+        Assert.Equal(TimeSpan.FromDays(7), rotation.AwsKeyGrace);
+    }
+
+    /// <summary>The keys a bound options type reads: its settable scalar properties under the section, in the sample's spelling.</summary>
+    private static IEnumerable<string> Bound(Type options, string section) =>
+        options.GetProperties(BindingFlags.Public | BindingFlags.Instance)
+            .Where(p => p.SetMethod is not null && (p.PropertyType.IsValueType || p.PropertyType == typeof(string) || p.PropertyType == typeof(Uri) || Nullable.GetUnderlyingType(p.PropertyType) is not null))
+            .Select(p => $"{section}:{p.Name}".Replace(":", "__", StringComparison.Ordinal));
 
     private static JsonNode Parse(string file) =>
         JsonNode.Parse(File.ReadAllText(RepoPaths.Combine(file)), documentOptions: new JsonDocumentOptions { AllowTrailingCommas = false })!;
