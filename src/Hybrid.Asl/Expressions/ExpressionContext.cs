@@ -127,8 +127,9 @@ public static class Entropy
     public static IEntropy Unavailable { get; } = new UnavailableEntropy();
 
     /// <summary>
-    /// A version 4 UUID in its 36-character form (States.UUID, JSONata's $uuid): the source's id with the version and
-    /// variant bits set, since an orchestration context hands out name-based (version 5) ids.
+    /// A version 4 UUID in its 36-character form (JSONata's $uuid): the source's id with the version and variant bits
+    /// set, since an orchestration context hands out name-based (version 5) ids. States.UUID keeps the source's id as it
+    /// is: changing it would change what executions recorded by earlier builds replay (see the durable replay tests).
     /// </summary>
     public static string NewUuidV4(this IEntropy entropy)
     {

@@ -95,7 +95,7 @@ internal static class IntrinsicEvaluator
             case IntrinsicKind.StringSplit:
                 return StringSplit(String(call, env, 0), String(call, env, 1));
             case IntrinsicKind.UUID:
-                return JsonValue.Create(env.Context.Entropy.NewUuidV4());
+                return JsonValue.Create(env.Context.Entropy.NewGuid().ToString("D"));
             default:
                 throw Failure(call, "the function is not supported");
         }

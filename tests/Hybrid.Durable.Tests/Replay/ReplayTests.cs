@@ -35,14 +35,36 @@ public sealed class ReplayTests
           "Done":{"Type":"Succeed"}}}
         """;
 
+    /// <summary>The same shape in JSONata, with every source of non-determinism JSONata has feeding a task's input.</summary>
+    internal const string JsonataWorkflow = """
+        {"QueryLanguage":"JSONata","StartAt":"Prepare","States":{
+          "Prepare":{"Type":"Pass","Output":{"id":"{% $uuid() %}","items":"{% $states.input.items %}"},"Assign":{"who":"{% $states.input.who %}"},"Next":"Charge"},
+          "Charge":{"Type":"Task","Resource":"arn:hybrid:charge",
+            "Arguments":{"id":"{% $states.input.id %}","at":"{% $now() %}","ms":"{% $millis() %}","r":"{% $random() %}","order":"{% $shuffle([1,2,3,4,5]) %}"},
+            "Output":"{% $merge([$states.input, {'charge': $states.result}]) %}",
+            "Retry":[{"ErrorEquals":["Flaky"],"IntervalSeconds":2,"MaxAttempts":2,"JitterStrategy":"FULL"}],"Next":"Pause"},
+          "Pause":{"Type":"Wait","Seconds":30,"Next":"Both"},
+          "Both":{"Type":"Parallel","Output":"{% $merge([$states.input, {'both': $states.result}]) %}","Branches":[
+            {"StartAt":"Left","States":{"Left":{"Type":"Task","Resource":"arn:hybrid:echo","Arguments":{"again":"{% $uuid() %}","at":"{% $now() %}"},"End":true}}},
+            {"StartAt":"Right","States":{"Right":{"Type":"Pass","Output":{"who":"{% $who %}"},"End":true}}}],"Next":"Each"},
+          "Each":{"Type":"Map","Items":"{% $states.input.items %}","MaxConcurrency":2,"ItemSelector":{"n":"{% $states.context.Map.Item.Value %}"},
+            "ItemProcessor":{"StartAt":"Square","States":{"Square":{"Type":"Task","Resource":"arn:hybrid:square","End":true}}},
+            "Output":"{% $merge([$states.input, {'squares': $states.result}]) %}","Next":"Route"},
+          "Route":{"Type":"Choice","Choices":[{"Condition":"{% $states.input.charge.ok %}","Next":"Done"}],"Default":"Failed"},
+          "Failed":{"Type":"Fail","Error":"NotCharged"},
+          "Done":{"Type":"Succeed"}}}
+        """;
+
     private static string RecordedFolder => RepoPaths.Combine("tests", "Hybrid.Durable.Tests", "Replay", "recorded");
 
-    [Fact]
-    public async Task RecordThenReplay_TakesTheSameStepsAndReachesTheSameOutcome()
+    [Theory]
+    [InlineData(Workflow)]
+    [InlineData(JsonataWorkflow)]
+    public async Task RecordThenReplay_TakesTheSameStepsAndReachesTheSameOutcome(string workflow)
     {
-        var (steps, outcome) = await RecordAsync();
+        var (steps, outcome) = await RecordAsync(workflow);
 
-        var replayed = await ReplayAsync(steps);
+        var replayed = await ReplayAsync(steps, workflow);
 
         Assert.Equal("SUCCEEDED", outcome.Status);
         Assert.Equal(JsonSerializer.Serialize(outcome), JsonSerializer.Serialize(replayed));
@@ -82,8 +104,8 @@ public sealed class ReplayTests
         File.WriteAllText(Path.Combine(RecordedFolder, "rich-workflow.json"), JsonSerializer.Serialize(new RecordedRun(steps, outcome), Json));
     }
 
-    private static MachineRun Run() => new(
-        Workflow,
+    private static MachineRun Run(string workflow = Workflow) => new(
+        workflow,
         """{"items":[1,2,3],"who":"ann"}""",
         new ExecutionMeta("rich:r1", "arn:aws:states:local:000000000000:execution:rich:r1", "r1", "rich", "arn:aws:states:local:000000000000:stateMachine:rich", new DateTimeOffset(Start), """{"items":[1,2,3],"who":"ann"}""", null, null, null, null),
         IsRoot: true,
@@ -94,7 +116,7 @@ public sealed class ReplayTests
         0,
         RunSettings.Default);
 
-    private static async Task<(List<RecordedStep> Steps, RunOutcome Outcome)> RecordAsync()
+    private static async Task<(List<RecordedStep> Steps, RunOutcome Outcome)> RecordAsync(string workflow = Workflow)
     {
         var charges = 0;
         var handlers = new TaskHandlerRegistry()
@@ -120,15 +142,15 @@ public sealed class ReplayTests
             return JsonSerializer.SerializeToNode(result, JsonOptions());
         }
 
-        var context = ReplayContext.Record("rich:r1", Run(), Start, Activity, Sub);
-        var outcome = await new AslOrchestrator().RunAsync(context, Run());
+        var context = ReplayContext.Record("rich:r1", Run(workflow), Start, Activity, Sub);
+        var outcome = await new AslOrchestrator().RunAsync(context, Run(workflow));
         return (context.Steps, outcome!);
     }
 
-    private static async Task<RunOutcome> ReplayAsync(List<RecordedStep> steps)
+    private static async Task<RunOutcome> ReplayAsync(List<RecordedStep> steps, string workflow = Workflow)
     {
-        var context = ReplayContext.Replay("rich:r1", Run(), Start, steps);
-        var outcome = await new AslOrchestrator().RunAsync(context, Run());
+        var context = ReplayContext.Replay("rich:r1", Run(workflow), Start, steps);
+        var outcome = await new AslOrchestrator().RunAsync(context, Run(workflow));
         Assert.Equal(0, context.Unreplayed);
         return outcome!;
     }
