@@ -9,6 +9,7 @@ using Hybrid.Identity.Sealing;
 using Hybrid.Identity.Tests;
 using Hybrid.Testing;
 using Microsoft.AspNetCore.DataProtection.KeyManagement;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Hybrid.Functions.Tests.Rotation;
@@ -123,6 +124,10 @@ public sealed class KeyRotationTests(OidcProviderFixture oidc) : IClassFixture<O
         Assert.Equal([$"GET {path} 200", $"PUT {path} 200"], _ping.Calls);
         Assert.Equal(AuditDecision.Allow, Assert.Single(await AuditAsync(id)).Decision);
         Assert.Empty(_ping.Unexpected);
+
+        // An instance that starts now configures the identity layer with the rotated secret.
+        var configuration = new ConfigurationBuilder().AddRotatedSecrets(_azurite.ConnectionString).Build();
+        Assert.Equal(_ping.Secret, configuration[RotatedSecretsConfiguration.PingClientSecretSetting]);
         Assert.Empty(_aws.Requests);
     }
 
@@ -145,6 +150,7 @@ public sealed class KeyRotationTests(OidcProviderFixture oidc) : IClassFixture<O
         Assert.Equal(["Active", "Active"], _aws.Iam.AccessKeys.Select(k => k.Status));
         Assert.DoesNotContain(_aws.Requests, r => r.Operation is "CreateAccessKey" or "UpdateAccessKey" or "DeleteAccessKey");
         Assert.Null(await host.Services.GetRequiredService<ISecretStore>().GetAsync(RotatedSecrets.PingClientSecret));
+        Assert.Null(new ConfigurationBuilder().AddRotatedSecrets(_azurite.ConnectionString).Build()[RotatedSecretsConfiguration.PingClientSecretSetting]);
         Assert.Empty(_ping.Calls);
 
         // Each failed attempt is audited as a denial with the error.
