@@ -450,7 +450,7 @@ public sealed class HybridApiHandlers
             name = fromHeader;
         }
 
-        return name is not null && Hybrid.Durable.Executions.ExecutionNames.Problem(name) is { } why ? Problems.BadRequest(Problems.InvalidName, why) : null;
+        return name is not null && Hybrid.Asl.Execution.ExecutionNames.Problem(name) is { } why ? Problems.BadRequest(Problems.InvalidName, why) : null;
     }
 
     private static ProblemResult? Single(IQueryCollection query, string key, out string? value)

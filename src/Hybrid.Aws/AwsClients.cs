@@ -1,3 +1,4 @@
+using Amazon.Runtime;
 using Amazon.SecurityToken;
 using Hybrid.Aws.Http;
 using Hybrid.Aws.Iam;
@@ -18,6 +19,10 @@ public sealed class AwsClients : IDisposable
     private readonly bool _ownsPrimary;
     private readonly List<HttpClient> _httpClients = [];
     private readonly StsClient _sts;
+    private readonly AwsClientOptions _options;
+    private readonly TimeProvider _time;
+    private readonly AwsRetryPolicy _retry;
+    private readonly ILogger _logger;
 
     /// <param name="options">Endpoints, region, credentials and retries.</param>
     /// <param name="loggerFactory">Where retries and failures are logged.</param>
@@ -47,22 +52,16 @@ public sealed class AwsClients : IDisposable
         var credentials = new AwsCredentialSource(options.Credentials);
         _ownsPrimary = primaryHandler is null;
         _primary = primaryHandler ?? new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) };
+        _options = options;
+        _time = time;
+        _retry = retry;
+        _logger = logger;
 
-        AwsHttpPipeline Pipeline(string service, string region)
-        {
-            var http = new HttpClient(new SigV4SigningHandler(credentials, service, region, time, _primary), disposeHandler: false)
-            {
-                Timeout = Timeout.InfiniteTimeSpan, // Each attempt has its own timeout; the caller's token bounds the whole call.
-            };
-            _httpClients.Add(http);
-            return new AwsHttpPipeline(service, http, retry, options.AttemptTimeout, logger);
-        }
-
-        StepFunctions = new StepFunctionsClient(
-            Pipeline(StepFunctionsClient.SigningName, options.Region),
-            options.ResolveStepFunctionsEndpoint(),
-            options.ResolveStepFunctionsSyncEndpoint());
-        Iam = new IamClient(Pipeline(IamClient.SigningName, options.IamSigningRegion), options.ResolveIamEndpoint());
+        StepFunctions = CreateStepFunctions(credentials);
+        _httpClients.Add(((StepFunctionsClient)StepFunctions).Http);
+        var iamPipeline = Pipeline(credentials, IamClient.SigningName, options.IamSigningRegion);
+        _httpClients.Add(iamPipeline.Http);
+        Iam = new IamClient(iamPipeline, options.ResolveIamEndpoint());
         var stsConfig = StsClient.CreateConfig(options);
         _sts = new StsClient(
             options.Credentials is null ? new AmazonSecurityTokenServiceClient(stsConfig) : new AmazonSecurityTokenServiceClient(options.Credentials, stsConfig),
@@ -70,6 +69,28 @@ public sealed class AwsClients : IDisposable
     }
 
     public IStepFunctionsClient StepFunctions { get; }
+
+    /// <summary>
+    /// A Step Functions client that signs with <paramref name="credentials"/> (for example an STS session for one caller)
+    /// and shares this instance's connection pool, retries and endpoints. It holds no resources of its own: drop it
+    /// when the credentials expire.
+    /// </summary>
+    public IStepFunctionsClient StepFunctionsWith(AWSCredentials credentials) => CreateStepFunctions(new AwsCredentialSource(Check.NotNull(credentials)));
+
+    private StepFunctionsClient CreateStepFunctions(AwsCredentialSource credentials) => new(
+        Pipeline(credentials, StepFunctionsClient.SigningName, _options.Region),
+        _options.ResolveStepFunctionsEndpoint(),
+        _options.ResolveStepFunctionsSyncEndpoint());
+
+    private AwsHttpPipeline Pipeline(AwsCredentialSource credentials, string service, string region)
+    {
+        // The signing handler is not disposed with the client (it would dispose the shared primary handler).
+        var http = new HttpClient(new SigV4SigningHandler(credentials, service, region, _time, _primary), disposeHandler: false)
+        {
+            Timeout = Timeout.InfiniteTimeSpan, // Each attempt has its own timeout; the caller's token bounds the whole call.
+        };
+        return new AwsHttpPipeline(service, http, _retry, _options.AttemptTimeout, _logger);
+    }
 
     public IIamClient Iam { get; }
 

@@ -22,4 +22,13 @@ internal static partial class Logs
 
     [LoggerMessage(EventId = 4004, Level = LogLevel.Error, Message = "AWS {Service} {Operation} answered a response that does not parse: {Problem}")]
     public static partial void ResponseUnparsable(ILogger logger, string service, string operation, string problem);
+
+    [LoggerMessage(EventId = 4010, Level = LogLevel.Information, Message = "Deleted temporary role {RoleName}, expired at {Expires:O}")]
+    public static partial void RoleDeleted(ILogger logger, string roleName, DateTimeOffset expires);
+
+    [LoggerMessage(EventId = 4011, Level = LogLevel.Warning, Message = "Could not delete temporary role {RoleName}: {ErrorCode}: {Message}; the next sweep tries again")]
+    public static partial void RoleSweepFailed(ILogger logger, string roleName, string errorCode, string message);
+
+    [LoggerMessage(EventId = 4012, Level = LogLevel.Warning, Message = "Role {RoleName} has tag {Tag} = '{Value}', which is not an ISO 8601 instant; it is left alone")]
+    public static partial void RoleExpiryUnreadable(ILogger logger, string roleName, string tag, string value);
 }

@@ -12,6 +12,7 @@ public static class DurableRegistration
         ArgumentNullException.ThrowIfNull(registry);
         registry.AddOrchestrator<AslOrchestrator>(DurableNames.Machine);
         registry.AddOrchestrator<AslBatchOrchestrator>(DurableNames.Batch);
+        registry.AddOrchestrator<StopTasksOrchestrator>(DurableNames.StopTasks);
         registry.AddActivity<DispatchActivity>(DurableNames.Dispatch);
         registry.AddActivity<RecordHistoryActivity>(DurableNames.RecordHistory);
         return registry;

@@ -21,6 +21,7 @@ public static class DurableFunctions
     private static readonly AslOrchestrator Machine = new();
     private static readonly AslBatchOrchestrator Batch = new();
     private static readonly KeyRotationOrchestrator Rotation = new();
+    private static readonly StopTasksOrchestrator Stops = new();
 
     [Function(DurableNames.Machine)]
     public static Task<RunOutcome?> RunMachine([OrchestrationTrigger] TaskOrchestrationContext context)
@@ -34,6 +35,13 @@ public static class DurableFunctions
     {
         ArgumentNullException.ThrowIfNull(context);
         return Batch.RunAsync(context, context.GetInput<BatchRun>()!);
+    }
+
+    [Function(DurableNames.StopTasks)]
+    public static Task<IReadOnlyList<DispatchResult>> StopTasks([OrchestrationTrigger] TaskOrchestrationContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        return Stops.RunAsync(context, context.GetInput<IReadOnlyList<DispatchRequest>>()!);
     }
 
     [Function(DurableNames.Dispatch)]

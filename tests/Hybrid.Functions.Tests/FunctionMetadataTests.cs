@@ -18,6 +18,7 @@ public sealed partial class FunctionMetadataTests
     {
         { DurableNames.Machine, "orchestrationTrigger" },
         { DurableNames.Batch, "orchestrationTrigger" },
+        { DurableNames.StopTasks, "orchestrationTrigger" },
         { DurableNames.Dispatch, "activityTrigger" },
         { DurableNames.RecordHistory, "activityTrigger" },
         { RotationNames.Orchestration, "orchestrationTrigger" },

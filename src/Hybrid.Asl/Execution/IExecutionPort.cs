@@ -45,6 +45,7 @@ public interface IExecutionPort
 /// <param name="HeartbeatSeconds">The task's heartbeat timeout, if set.</param>
 /// <param name="Credentials">The Task's Credentials block, evaluated.</param>
 /// <param name="Context">The context object ($$) at this point.</param>
+/// <param name="Scope">Where the invocation runs and for whom, filled by the runner.</param>
 public sealed record TaskInvocation(
     string StateName,
     string Resource,
@@ -53,7 +54,19 @@ public sealed record TaskInvocation(
     double? TimeoutSeconds,
     double? HeartbeatSeconds,
     JsonNode? Credentials,
-    JsonObject Context);
+    JsonObject Context,
+    TaskScope? Scope = null);
+
+/// <summary>Where a task invocation runs and for whom; the runner fills it in.</summary>
+/// <param name="Key">
+/// Unique to this invocation within its execution (a Retry or a loop back to the state is a new invocation), and the
+/// same on every replay or redelivery of it: a handler derives idempotency keys from it, so that a crash never repeats
+/// a side effect.
+/// </param>
+/// <param name="ExecutionId">The execution's id in its runner (a sealed token is bound to it).</param>
+/// <param name="Subject">The caller's subject (the Ping <c>sub</c>), when the execution has a caller.</param>
+/// <param name="SealedToken">The caller's token, sealed: opaque to the engine, only the host can unseal it.</param>
+public sealed record TaskScope(string Key, string ExecutionId, string? Subject = null, string? SealedToken = null);
 
 /// <summary>Branches to run: the nested machine (by pointer in the root definition) and one input per branch.</summary>
 /// <param name="StateName">The Parallel or Map state.</param>

@@ -90,6 +90,7 @@ public sealed class DirectRunner
         private Interpreter? _interpreter;
         private ExecutionInfo? _execution;
         private DateTimeOffset? _deadline;
+        private long _invocations;
 
         public DateTimeOffset UtcNow
         {
@@ -125,9 +126,38 @@ public sealed class DirectRunner
                 return ValueTask.FromResult(mocks.Answer(invocation.StateName));
             }
 
+            var key = Interlocked.Increment(ref _invocations).ToString(System.Globalization.CultureInfo.InvariantCulture);
+            invocation = invocation with { Scope = new TaskScope(key, _execution!.ExecutionId) };
             return invocation.TimeoutSeconds is { } timeout && options.WaitMode == WaitMode.Real
                 ? WithTimeoutAsync(invocation, TimeSpan.FromSeconds(timeout), cancellationToken)
+                : InvokeAsync(invocation, cancellationToken);
+        }
+
+        private ValueTask<JsonNode?> InvokeAsync(TaskInvocation invocation, CancellationToken cancellationToken) =>
+            runner._handlers.TryResolveLongRunning(invocation.Resource, out var longRunning)
+                ? RunLongAsync(longRunning, invocation, cancellationToken)
                 : runner._handlers.InvokeAsync(invocation, cancellationToken);
+
+        /// <summary>Starts, then polls on the real clock (even when waits are skipped: polling is never a hot loop), and stops the work when cancelled.</summary>
+        private async ValueTask<JsonNode?> RunLongAsync(ILongRunningTaskHandler handler, TaskInvocation invocation, CancellationToken cancellationToken)
+        {
+            var progress = await handler.StartAsync(invocation, cancellationToken);
+            var polling = invocation with { Input = null, Context = new JsonObject() };
+            try
+            {
+                for (var poll = 1; !progress.IsDone; poll++)
+                {
+                    await Task.Delay(progress.PollAfter, time, cancellationToken);
+                    progress = await handler.PollAsync(polling, progress.State, poll, cancellationToken);
+                }
+            }
+            catch (OperationCanceledException)
+            {
+                await handler.StopAsync(polling, progress.State, ErrorNames.Timeout, $"Task '{invocation.StateName}' was cancelled.", CancellationToken.None);
+                throw;
+            }
+
+            return progress.Output;
         }
 
         private async ValueTask<JsonNode?> WithTimeoutAsync(TaskInvocation invocation, TimeSpan timeout, CancellationToken cancellationToken)
@@ -136,7 +166,7 @@ public sealed class DirectRunner
             cts.CancelAfter(timeout);
             try
             {
-                return await runner._handlers.InvokeAsync(invocation, cts.Token);
+                return await InvokeAsync(invocation, cts.Token);
             }
             catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
             {

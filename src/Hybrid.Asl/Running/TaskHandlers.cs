@@ -10,23 +10,31 @@ public delegate ValueTask<JsonNode?> TaskHandler(TaskInvocation invocation, Canc
 /// <summary>
 /// Task handlers keyed by resource pattern: an exact resource, or a pattern with '*' wildcards
 /// (for example <c>arn:aws:lambda:*:*:function:*</c>). Exact matches win; otherwise the first registered pattern that matches.
+/// A resource is served either by a <see cref="TaskHandler"/> (one call) or by an <see cref="ILongRunningTaskHandler"/>
+/// (started, then polled by the runner).
 /// </summary>
 public sealed class TaskHandlerRegistry
 {
-    private readonly Dictionary<string, TaskHandler> _exact = new(StringComparer.Ordinal);
-    private readonly List<(string Pattern, TaskHandler Handler)> _patterns = [];
+    private readonly Dictionary<string, Entry> _exact = new(StringComparer.Ordinal);
+    private readonly List<(string Pattern, Entry Entry)> _patterns = [];
 
-    public TaskHandlerRegistry Register(string resourcePattern, TaskHandler handler)
+    public TaskHandlerRegistry Register(string resourcePattern, TaskHandler handler) =>
+        Add(resourcePattern, new Entry(Check.NotNull(handler), null));
+
+    /// <summary>Registers a handler that the runner starts and then polls until the work ends.</summary>
+    public TaskHandlerRegistry Register(string resourcePattern, ILongRunningTaskHandler handler) =>
+        Add(resourcePattern, new Entry(null, Check.NotNull(handler)));
+
+    private TaskHandlerRegistry Add(string resourcePattern, Entry entry)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(resourcePattern);
-        ArgumentNullException.ThrowIfNull(handler);
         if (resourcePattern.Contains('*', StringComparison.Ordinal))
         {
-            _patterns.Add((resourcePattern, handler));
+            _patterns.Add((resourcePattern, entry));
         }
         else
         {
-            _exact[resourcePattern] = handler;
+            _exact[resourcePattern] = entry;
         }
 
         return this;
@@ -38,22 +46,15 @@ public sealed class TaskHandlerRegistry
 
     public bool TryResolve(string resource, out TaskHandler handler)
     {
-        if (_exact.TryGetValue(resource, out handler!))
-        {
-            return true;
-        }
+        handler = Find(resource)?.Handler!;
+        return handler is not null;
+    }
 
-        foreach (var (pattern, candidate) in _patterns)
-        {
-            if (Glob(resource, pattern))
-            {
-                handler = candidate;
-                return true;
-            }
-        }
-
-        handler = null!;
-        return false;
+    /// <summary>True when the resource is served by a long-running handler, which the runner must start and poll.</summary>
+    public bool TryResolveLongRunning(string resource, out ILongRunningTaskHandler handler)
+    {
+        handler = Find(resource)?.LongRunning!;
+        return handler is not null;
     }
 
     /// <summary>Invokes the handler for the invocation's resource; an unknown resource fails the execution (States.Runtime).</summary>
@@ -61,6 +62,26 @@ public sealed class TaskHandlerRegistry
         TryResolve(invocation.Resource, out var handler)
             ? handler(invocation, cancellationToken)
             : throw new AslException(ErrorNames.Runtime, $"No task handler is registered for resource '{invocation.Resource}' (state '{invocation.StateName}'). Register one, or answer the state from a mock file.");
+
+    private Entry? Find(string resource)
+    {
+        if (_exact.TryGetValue(resource, out var entry))
+        {
+            return entry;
+        }
+
+        foreach (var (pattern, candidate) in _patterns)
+        {
+            if (Glob(resource, pattern))
+            {
+                return candidate;
+            }
+        }
+
+        return null;
+    }
+
+    private sealed record Entry(TaskHandler? Handler, ILongRunningTaskHandler? LongRunning);
 
     private static bool Glob(string text, string pattern)
     {

@@ -32,6 +32,8 @@ internal sealed class AwsHttpPipeline
 
     public string Service { get; }
 
+    public HttpClient Http => _http;
+
     /// <summary>
     /// Sends until success or a final error. <paramref name="parseError"/> turns a non-2xx response into the service's
     /// typed exception; <paramref name="parse"/> reads a 2xx body, and any exception it throws becomes an

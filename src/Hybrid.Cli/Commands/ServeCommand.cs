@@ -99,6 +99,7 @@ internal static class ServeCommand
             TestCase = testCase ?? section["TestCase"],
             SkipWaits = skipWaits ?? section.GetValue<bool?>("SkipWaits") ?? false,
             Schedules = schedules,
+            Aws = AwsHostOptions.FromConfiguration(section.GetSection("Aws")),
             Backend = new DurableBackendOptions
             {
                 Backend = kind,

@@ -17,6 +17,9 @@ public sealed record DispatchContext(DispatchRequest Request, TaskInvocation Inv
     /// <c>.waitForTaskToken</c> task does not then wait for a callback.
     /// </summary>
     public bool CompletesTask { get; set; }
+
+    /// <summary>Set by the handler step when a long-running task was started or polled and is still running.</summary>
+    public TaskProgress? Pending { get; set; }
 }
 
 /// <summary>
@@ -53,12 +56,14 @@ public sealed class DispatchActivity(TaskHandlerRegistry handlers, IExecutionHis
             input.TimeoutSeconds,
             null,
             input.Credentials is null ? null : AslJson.Parse(input.Credentials),
-            input.Context is null ? new JsonObject() : AslJson.Parse(input.Context) as JsonObject ?? new JsonObject());
+            input.Context is null ? new JsonObject() : AslJson.Parse(input.Context) as JsonObject ?? new JsonObject(),
+            new TaskScope(input.InvocationKey ?? input.ExecutionId, input.ExecutionId, input.Subject, input.SealedToken));
         var dispatch = new DispatchContext(input, invocation);
         try
         {
             var output = await InvokeAsync(dispatch, 0, CancellationToken.None);
-            return new DispatchResult(AslJson.ToJsonString(output), null, null, dispatch.CompletesTask);
+            var pending = dispatch.Pending is { } progress ? new TaskPending(AslJson.ToJsonString(progress.State), progress.PollAfter.TotalSeconds) : null;
+            return new DispatchResult(AslJson.ToJsonString(output), null, null, dispatch.CompletesTask, pending);
         }
         catch (AslException e)
         {
@@ -73,7 +78,43 @@ public sealed class DispatchActivity(TaskHandlerRegistry handlers, IExecutionHis
     private ValueTask<JsonNode?> InvokeAsync(DispatchContext context, int index, CancellationToken cancellationToken) =>
         index < _middlewares.Length
             ? _middlewares[index].InvokeAsync(context, () => InvokeAsync(context, index + 1, cancellationToken), cancellationToken)
-            : handlers.InvokeAsync(context.Invocation, cancellationToken);
+            : HandleAsync(context, cancellationToken);
+
+    /// <summary>The end of the pipeline: the handler, or the start, poll or stop of a long-running one.</summary>
+    private async ValueTask<JsonNode?> HandleAsync(DispatchContext context, CancellationToken cancellationToken)
+    {
+        var invocation = context.Invocation;
+        if (!handlers.TryResolveLongRunning(invocation.Resource, out var handler))
+        {
+            return await handlers.InvokeAsync(invocation, cancellationToken);
+        }
+
+        var phase = context.Request.Phase;
+        var state = phase?.State is null ? null : AslJson.Parse(phase.State);
+        TaskProgress progress;
+        switch (phase?.Kind)
+        {
+            case null:
+                progress = await handler.StartAsync(invocation, cancellationToken);
+                break;
+            case TaskPhase.Polling:
+                progress = await handler.PollAsync(invocation, state, phase.Poll, cancellationToken);
+                break;
+            case TaskPhase.Stopping:
+                await handler.StopAsync(invocation, state, phase.Error, phase.Cause, cancellationToken);
+                return null;
+            default:
+                throw new InvalidOperationException($"Unknown task phase '{phase.Kind}'.");
+        }
+
+        if (progress.IsDone)
+        {
+            return progress.Output;
+        }
+
+        context.Pending = progress;
+        return null;
+    }
 }
 
 /// <summary>Stores history events an orchestration buffered (at timers, branch batches, ContinueAsNew).</summary>

@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text.Json.Nodes;
+using Hybrid.Asl.Errors;
 using Hybrid.Asl.Execution;
 using Hybrid.Asl.Json;
 using Hybrid.Durable.History;
@@ -53,7 +54,7 @@ public sealed class DurableExecutionService(
             throw new InvalidExecutionRequestException("InvalidExecutionInput", $"The execution input is larger than {options.MaxInputBytes} bytes.");
         }
 
-        var id = ExecutionNames.ExecutionId(workflow, name);
+        var id = ExecutionIds.Create(workflow, name);
         var startLock = _startLocks[(StringComparer.Ordinal.GetHashCode(id) & int.MaxValue) % _startLocks.Length];
         await startLock.WaitAsync(cancellationToken);
         try
@@ -96,7 +97,7 @@ public sealed class DurableExecutionService(
 
     public async Task<ExecutionDescription?> DescribeAsync(string executionId, CancellationToken cancellationToken = default)
     {
-        if (!ExecutionNames.TrySplit(executionId, out _, out _))
+        if (!ExecutionIds.TrySplit(executionId, out _, out _))
         {
             return null;
         }
@@ -166,7 +167,39 @@ public sealed class DurableExecutionService(
             ["executionAbortedEventDetails"] = new JsonObject { ["error"] = error, ["cause"] = cause },
         }));
         var outcome = new RunOutcome(ExecutionStatus.Aborted, null, error, cause, [aborted]);
+        var waiting = await WaitingTasksAsync(executionId, cancellationToken);
         await client.TerminateInstanceAsync(executionId, new TerminateInstanceOptions(outcome, Recursive: true), cancellationToken);
+        if (waiting.Count > 0)
+        {
+            // The stopped instances run no more code: a small orchestration stops their long-running tasks, each through
+            // the dispatch activity (so its middlewares apply), with durable retries if this host dies meanwhile.
+            var stops = waiting.Select(w => w with { Phase = w.Phase! with { Kind = TaskPhase.Stopping, Error = error ?? ErrorNames.Aborted, Cause = cause ?? "The execution was stopped." } }).ToList();
+            await client.ScheduleNewOrchestrationInstanceAsync(
+                DurableNames.StopTasks, stops, new StartOrchestrationOptions($"{executionId}~stop@{now.UtcTicks}"), cancellationToken);
+        }
+    }
+
+    /// <summary>The long-running tasks the execution and its branches wait for, from their custom status.</summary>
+    private async Task<List<DispatchRequest>> WaitingTasksAsync(string executionId, CancellationToken cancellationToken)
+    {
+        var query = new OrchestrationQuery
+        {
+            InstanceIdPrefix = executionId,
+            Statuses = [OrchestrationRuntimeStatus.Running, OrchestrationRuntimeStatus.Pending],
+            FetchInputsAndOutputs = true,
+        };
+        var waiting = new List<DispatchRequest>();
+        await foreach (var metadata in client.GetAllInstancesAsync(query).WithCancellation(cancellationToken))
+        {
+            if ((metadata.InstanceId == executionId || metadata.InstanceId.StartsWith(executionId + "~", StringComparison.Ordinal))
+                && metadata.SerializedCustomStatus is not null
+                && metadata.ReadCustomStatusAs<ExecutionProgress>()?.Waiting is { Phase: not null } request)
+            {
+                waiting.Add(request);
+            }
+        }
+
+        return waiting;
     }
 
     public async Task<ExecutionPage> ListAsync(ExecutionFilter filter, CancellationToken cancellationToken = default)

@@ -15,6 +15,7 @@ public static class DurableNames
     public const string Batch = "Hybrid-AslBatch";
     public const string Dispatch = "Hybrid-Dispatch";
     public const string RecordHistory = "Hybrid-RecordHistory";
+    public const string StopTasks = "Hybrid-StopTasks";
 }
 
 /// <summary>
@@ -131,5 +132,19 @@ public sealed class AslBatchOrchestrator : TaskOrchestrator<BatchRun, BatchOutco
 
         var slim = outcomes.Select(o => o is null ? null : o with { PendingEvents = null }).ToList();
         return new BatchOutcome(slim, failures, null);
+    }
+}
+
+/// <summary>
+/// Stops the long-running tasks of a stopped execution (its instances were terminated and run no more code): one stop
+/// through the dispatch activity per task, all at once. Each answer is kept in the output, for diagnosis.
+/// </summary>
+public sealed class StopTasksOrchestrator : TaskOrchestrator<IReadOnlyList<DispatchRequest>, IReadOnlyList<DispatchResult>>
+{
+    public override async Task<IReadOnlyList<DispatchResult>> RunAsync(TaskOrchestrationContext context, IReadOnlyList<DispatchRequest> input)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        ArgumentNullException.ThrowIfNull(input);
+        return await Task.WhenAll(input.Select(stop => context.CallActivityAsync<DispatchResult>(DurableNames.Dispatch, stop)));
     }
 }

@@ -23,6 +23,7 @@ internal sealed class DurablePort : IExecutionPort, IHistorySink
     private readonly Dictionary<string, string> _branchDefinitions = new(StringComparer.Ordinal);
     private long _sequence;
     private int _children;
+    private int _tasks;
     private TimeSpan _skipped;
 
     public DurablePort(TaskOrchestrationContext context, MachineRun run, StateMachine machine)
@@ -117,10 +118,11 @@ internal sealed class DurablePort : IExecutionPort, IHistorySink
     public async ValueTask<JsonNode?> InvokeTaskAsync(TaskInvocation invocation, CancellationToken cancellationToken)
     {
         Operations++;
+        var key = $"{_context.InstanceId}@{_run.Generation}/{_tasks++}";
 
         // A replayed call's result comes from the history and its request is never sent, so it is not built either.
         var request = _context.IsReplaying
-            ? Replayed(invocation)
+            ? Replayed(invocation, key)
             : new DispatchRequest(
                 _run.Execution.ExecutionId,
                 _run.Execution.Workflow,
@@ -129,22 +131,24 @@ internal sealed class DurablePort : IExecutionPort, IHistorySink
                 AslJson.ToJsonString(invocation.Input),
                 invocation.Attempt,
                 invocation.TimeoutSeconds,
-                invocation.Credentials is null ? null : AslJson.ToJsonString(invocation.Credentials),
+                Credentials(invocation),
                 AslJson.ToJsonString(invocation.Context),
                 _run.Execution.Subject,
                 _run.Execution.SealedToken,
-                TakePending());
+                TakePending(),
+                key);
 
         var call = _context.CallActivityAsync<DispatchResult>(DurableNames.Dispatch, request);
         var waitsForToken = invocation.Resource.EndsWith(".waitForTaskToken", StringComparison.Ordinal);
+        DateTime? timeoutAt = invocation.TimeoutSeconds is { } seconds ? TimerTime(UtcNow.AddSeconds(seconds)) : null;
         DispatchResult result;
-        if (invocation.TimeoutSeconds is { } timeout && !waitsForToken)
+        if (timeoutAt is { } limit && !waitsForToken)
         {
             using var cts = new CancellationTokenSource();
-            var timer = _context.CreateTimer(TimerTime(UtcNow.AddSeconds(timeout)), cts.Token);
+            var timer = _context.CreateTimer(limit, cts.Token);
             if (await Task.WhenAny(call, timer) == timer)
             {
-                throw new AslException(ErrorNames.Timeout, $"Task '{invocation.StateName}' did not finish within {timeout} seconds.");
+                throw new AslException(ErrorNames.Timeout, $"Task '{invocation.StateName}' did not finish within {invocation.TimeoutSeconds} seconds.");
             }
 
             CancelTimers(cts);
@@ -160,6 +164,11 @@ internal sealed class DurablePort : IExecutionPort, IHistorySink
             throw new AslException(result.Error, result.Cause ?? "");
         }
 
+        if (result.Pending is { } pending)
+        {
+            return await WaitForLongRunningAsync(key, pending, invocation, timeoutAt);
+        }
+
         if (!waitsForToken || result.CompletesTask)
         {
             return result.Output is null ? null : AslJson.Parse(result.Output);
@@ -170,10 +179,75 @@ internal sealed class DurablePort : IExecutionPort, IHistorySink
         return await WaitForCallbackAsync(invocation, id!);
     }
 
-    private DispatchRequest Replayed(TaskInvocation invocation)
+    private DispatchRequest Replayed(TaskInvocation invocation, string key)
     {
         _ = TakePending();
-        return new DispatchRequest(_run.Execution.ExecutionId, _run.Execution.Workflow, invocation.StateName, invocation.Resource, null, invocation.Attempt, invocation.TimeoutSeconds, null, null, null, null, null);
+        return new DispatchRequest(_run.Execution.ExecutionId, _run.Execution.Workflow, invocation.StateName, invocation.Resource, null, invocation.Attempt, invocation.TimeoutSeconds, null, null, null, null, null, key);
+    }
+
+    private static string? Credentials(TaskInvocation invocation) => invocation.Credentials is null ? null : AslJson.ToJsonString(invocation.Credentials);
+
+    /// <summary>
+    /// Polls a started long-running task: a durable timer, then a poll through the dispatch activity, until it ends (the
+    /// handler's progress says how long to wait, so the backoff is recorded, not computed here). While it waits, the
+    /// instance's custom status names it, so that stopping the execution stops it; a timeout stops it too.
+    /// </summary>
+    private async Task<JsonNode?> WaitForLongRunningAsync(string key, TaskPending pending, TaskInvocation invocation, DateTime? timeoutAt)
+    {
+        Add(UtcNow, "TaskSubmitted", !WantsPayloads ? null : new JsonObject
+        {
+            ["taskSubmittedEventDetails"] = new JsonObject
+            {
+                ["resource"] = invocation.Resource,
+                ["output"] = pending.State,
+                ["outputDetails"] = new JsonObject { ["truncated"] = false },
+            },
+        });
+        // Built whole even while replaying (the start request is slim then): the first poll after a replay is really sent.
+        var template = new DispatchRequest(
+            _run.Execution.ExecutionId,
+            _run.Execution.Workflow,
+            invocation.StateName,
+            invocation.Resource,
+            null,
+            invocation.Attempt,
+            invocation.TimeoutSeconds,
+            Credentials(invocation),
+            null,
+            _run.Execution.Subject,
+            _run.Execution.SealedToken,
+            null,
+            key);
+        for (var poll = 1; ; poll++)
+        {
+            var waiting = template with { Phase = new TaskPhase(TaskPhase.Polling, pending.State, poll) };
+            _context.SetCustomStatus(new ExecutionProgress(invocation.StateName, waiting));
+            Operations++;
+            var due = _context.CurrentUtcDateTime.AddSeconds(pending.PollAfterSeconds);
+            if (timeoutAt is { } limit && due >= limit)
+            {
+                var cause = $"Task '{invocation.StateName}' did not finish within {invocation.TimeoutSeconds} seconds.";
+                await _context.CreateTimer(limit, CancellationToken.None);
+                await _context.CallActivityAsync<DispatchResult>(
+                    DurableNames.Dispatch,
+                    waiting with { Phase = new TaskPhase(TaskPhase.Stopping, pending.State, Error: ErrorNames.Timeout, Cause: cause), History = TakePending() });
+                _context.SetCustomStatus(_run.IsRoot ? new ExecutionProgress(invocation.StateName) : null);
+                throw new AslException(ErrorNames.Timeout, cause);
+            }
+
+            await _context.CreateTimer(due, CancellationToken.None);
+            var result = await _context.CallActivityAsync<DispatchResult>(DurableNames.Dispatch, waiting with { History = TakePending() });
+            if (result.Pending is { } next && result.Error is null)
+            {
+                pending = next;
+                continue;
+            }
+
+            _context.SetCustomStatus(_run.IsRoot ? new ExecutionProgress(invocation.StateName) : null);
+            return result.Error is not null
+                ? throw new AslException(result.Error, result.Cause ?? "")
+                : result.Output is null ? null : AslJson.Parse(result.Output);
+        }
     }
 
     private async Task<JsonNode?> WaitForCallbackAsync(TaskInvocation invocation, string id)
@@ -394,8 +468,11 @@ internal sealed class DurablePort : IExecutionPort, IHistorySink
     }
 }
 
-/// <summary>The custom status of a running execution: the state it is in.</summary>
-public sealed record ExecutionProgress(string State);
+/// <summary>
+/// The custom status of a running execution: the state it is in. An instance (the execution, or a branch) that waits
+/// for a long-running task also names it in <paramref name="Waiting"/>, so that stopping the execution can stop it too.
+/// </summary>
+public sealed record ExecutionProgress(string State, DispatchRequest? Waiting = null);
 
 /// <summary>Events to store for an execution.</summary>
 public sealed record HistoryBatch(string ExecutionId, IReadOnlyList<StoredEvent> Events);

@@ -114,7 +114,11 @@ public sealed record BatchItem(string? Input, string? MapItem);
 /// <param name="Details">The details object as JSON text.</param>
 public sealed record StoredEvent(string Instance, long Sequence, DateTimeOffset Timestamp, string Type, string? Details);
 
-/// <summary>What the dispatch activity is asked to do.</summary>
+/// <summary>
+/// What the dispatch activity is asked to do. <c>InvocationKey</c> is the invocation's <see cref="TaskScope.Key"/> (the
+/// same on every replay of it); <c>Phase</c>, for a long-running task, is null to start it, else the poll or stop of a
+/// started one.
+/// </summary>
 public sealed record DispatchRequest(
     string ExecutionId,
     string Workflow,
@@ -127,14 +131,32 @@ public sealed record DispatchRequest(
     string? Context,
     string? Subject,
     string? SealedToken,
-    IReadOnlyList<StoredEvent>? History);
+    IReadOnlyList<StoredEvent>? History,
+    string? InvocationKey = null,
+    TaskPhase? Phase = null);
+
+/// <summary>A poll or a stop of a started long-running task (<see cref="Hybrid.Asl.Running.ILongRunningTaskHandler"/>).</summary>
+/// <param name="Kind"><see cref="Polling"/> or <see cref="Stopping"/>.</param>
+/// <param name="State">The state the task's last progress returned (JSON text).</param>
+/// <param name="Poll">Which poll this is, from 1.</param>
+/// <param name="Error">For a stop: the error to stop it with.</param>
+/// <param name="Cause">For a stop: the cause.</param>
+public sealed record TaskPhase(string Kind, string? State, int Poll = 0, string? Error = null, string? Cause = null)
+{
+    public const string Polling = "poll";
+    public const string Stopping = "stop";
+}
+
+/// <summary>A long-running task that is still running: its state, and when to poll it again.</summary>
+public sealed record TaskPending(string? State, double PollAfterSeconds);
 
 /// <summary>The dispatch activity's answer: a result, or an ASL error (task errors are data, not exceptions).</summary>
 /// <param name="Output">The result (JSON text).</param>
 /// <param name="Error">The ASL error, when the task failed.</param>
 /// <param name="Cause">The error's cause.</param>
 /// <param name="CompletesTask">The answer is final even for a <c>.waitForTaskToken</c> task (it was mocked).</param>
-public sealed record DispatchResult(string? Output, string? Error, string? Cause, bool CompletesTask = false);
+/// <param name="Pending">Set when a long-running task was started or polled and is still running.</param>
+public sealed record DispatchResult(string? Output, string? Error, string? Cause, bool CompletesTask = false, TaskPending? Pending = null);
 
 /// <summary>A task-token callback, raised as an external event on the waiting instance.</summary>
 public sealed record TaskCallback(string Kind, string? Output, string? Error, string? Cause);

@@ -1,4 +1,8 @@
 using Hybrid.Api;
+using Hybrid.Asl.Running;
+using Hybrid.Aws;
+using Hybrid.Aws.Bridge;
+using Hybrid.Aws.Roles;
 using Hybrid.Durable;
 using Hybrid.Durable.Dispatch;
 using Hybrid.Durable.Executions;
@@ -6,6 +10,7 @@ using Hybrid.Durable.History;
 using Hybrid.Durable.Orchestration;
 using Hybrid.Host.Backends;
 using Hybrid.Host.Timers;
+using Hybrid.Identity.Sealing;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.DependencyInjection;
@@ -15,7 +20,8 @@ namespace Hybrid.Host.Local;
 
 /// <summary>
 /// The local host behind <c>hybrid serve</c>: the workflows of a folder, the embedded durable backend (in memory, or
-/// Azure Storage against Azurite), the HTTP API and graph page, mocked Task answers and cron schedules.
+/// Azure Storage against Azurite), the HTTP API and graph page, mocked Task answers, cron schedules and, when configured,
+/// the AWS Step Functions bridge and role sweeper.
 /// </summary>
 public static class LocalHost
 {
@@ -59,10 +65,15 @@ public static class LocalHost
             builder.Services.AddSingleton<IExecutionHistoryStore>(new TableExecutionHistoryStore(options.Backend.ConnectionString, options.Backend.TaskHub + "Events"));
         }
 
+        if (options.Aws is { } aws)
+        {
+            AddAws(builder.Services, aws);
+        }
+
         builder.Services.AddHybridExecutions(new ExecutionServiceOptions { Run = RunSettings.Default with { SkipWaits = options.SkipWaits } });
         builder.Services.AddHybridDurableBackend(options.Backend, tasks => tasks.AddHybridTasks());
         builder.Services.AddHybridApi();
-        if (options.Schedules.Count > 0)
+        if (options.Schedules.Count > 0 || options.Aws?.SweeperCron is not null)
         {
             builder.Services.AddHostedService<ScheduleService>();
         }
@@ -71,5 +82,32 @@ public static class LocalHost
         var app = builder.Build();
         app.MapHybridApi();
         return app;
+    }
+
+    /// <summary>
+    /// The AWS clients, the Step Functions bridge in the task handler registry (unsealing callers' tokens with the host's
+    /// <see cref="ITokenSealer"/>, when it has one), and the role sweeper as a scheduled job.
+    /// </summary>
+    private static void AddAws(IServiceCollection services, AwsHostOptions aws)
+    {
+        aws.Validate();
+        if (aws.SweeperCron is { } cron)
+        {
+            _ = ScheduleService.ParseCron("aws-role-sweeper", cron);
+        }
+
+        services.AddSingleton(sp => new AwsClients(aws.Clients, sp.GetService<ILoggerFactory>(), sp.GetService<TimeProvider>()));
+        services.AddSingleton(sp =>
+        {
+            var sealer = sp.GetService<ITokenSealer>();
+            Func<string, string, string?>? unseal = sealer is null ? null : (sealedToken, purpose) => sealer.TryUnseal(sealedToken, purpose, out var token) ? token : null;
+            return new StepFunctionsBridge(sp.GetRequiredService<AwsClients>(), aws.Bridge, unseal, sp.GetService<TimeProvider>());
+        });
+        services.AddSingleton(sp => sp.GetRequiredService<StepFunctionsBridge>().Register(new TaskHandlerRegistry()));
+        if (aws.SweeperCron is { } sweeperCron)
+        {
+            services.AddSingleton(sp => new RoleSweeper(sp.GetRequiredService<AwsClients>().Iam, aws.Sweeper, sp.GetService<TimeProvider>(), sp.GetService<ILogger<RoleSweeper>>()));
+            services.AddSingleton(sp => new ScheduledJob("aws-role-sweeper", sweeperCron, (_, ct) => sp.GetRequiredService<RoleSweeper>().SweepAsync(ct)));
+        }
     }
 }

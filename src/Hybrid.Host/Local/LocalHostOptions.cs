@@ -26,6 +26,9 @@ public sealed record LocalHostOptions
     /// <summary>Wait states and Retry intervals take no time.</summary>
     public bool SkipWaits { get; init; }
 
+    /// <summary>The AWS bridge and the role sweeper; null leaves them out.</summary>
+    public AwsHostOptions? Aws { get; init; }
+
     /// <summary>Scheduled starts, by name: a cron expression, a workflow and an input.</summary>
     public IReadOnlyDictionary<string, ScheduleOptions> Schedules { get; init; } = new Dictionary<string, ScheduleOptions>();
 }

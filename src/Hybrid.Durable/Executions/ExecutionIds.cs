@@ -1,0 +1,16 @@
+namespace Hybrid.Durable.Executions;
+
+/// <summary>Hybrid's execution ids: <c>{workflow}:{name}</c>, the Durable instance id of the execution.</summary>
+public static class ExecutionIds
+{
+    public static string Create(string workflow, string name) => $"{workflow}:{name}";
+
+    /// <summary>Splits an execution id; false for ids of branches (which hold '~') or malformed ids.</summary>
+    public static bool TrySplit(string executionId, out string workflow, out string name)
+    {
+        var colon = executionId.IndexOf(':', StringComparison.Ordinal);
+        workflow = colon > 0 ? executionId[..colon] : "";
+        name = colon > 0 ? executionId[(colon + 1)..] : "";
+        return colon > 0 && FolderWorkflowRegistry.IsValidName(workflow) && Hybrid.Asl.Execution.ExecutionNames.IsValid(name);
+    }
+}

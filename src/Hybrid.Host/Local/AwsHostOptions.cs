@@ -1,0 +1,97 @@
+using System.Globalization;
+using Hybrid.Aws;
+using Hybrid.Aws.Bridge;
+using Hybrid.Aws.Roles;
+using Microsoft.Extensions.Configuration;
+
+namespace Hybrid.Host.Local;
+
+/// <summary>
+/// The AWS side of the local host (the <c>Hybrid:Aws</c> section): where AWS is, the Step Functions bridge that serves
+/// the <c>states:startExecution</c> Task resources, and the temporary-role sweeper on a cron schedule. Credentials come
+/// from AWSSDK's default chain (environment, shared profile, web identity, container, instance), never from this section.
+/// </summary>
+public sealed record AwsHostOptions
+{
+    public AwsClientOptions Clients { get; init; } = new();
+
+    public AwsBridgeOptions Bridge { get; init; } = new();
+
+    /// <summary>When set, the role sweeper runs on this cron schedule (UTC, five fields or six with seconds).</summary>
+    public string? SweeperCron { get; init; }
+
+    public RoleSweeperOptions Sweeper { get; init; } = new();
+
+    /// <exception cref="ArgumentException">A value cannot work.</exception>
+    public void Validate()
+    {
+        Bridge.Validate();
+        Sweeper.Validate();
+    }
+
+    /// <summary>Binds the <c>Aws</c> section; null when the section is absent (the bridge is then not registered).</summary>
+    /// <exception cref="FormatException">A value is malformed; the message names its key.</exception>
+    public static AwsHostOptions? FromConfiguration(IConfigurationSection section)
+    {
+        Check.NotNull(section);
+        if (!section.Exists())
+        {
+            return null;
+        }
+
+        var read = new Reader(section);
+        var bridge = section.GetSection("Bridge");
+        var federation = section.GetSection("Federation");
+        var sweeper = section.GetSection("Sweeper");
+        var defaults = new AwsHostOptions();
+        return new AwsHostOptions
+        {
+            Clients = new AwsClientOptions
+            {
+                Region = section["Region"] ?? defaults.Clients.Region,
+                StepFunctionsEndpoint = read.Uri("Endpoints:StepFunctions"),
+                StepFunctionsSyncEndpoint = read.Uri("Endpoints:StepFunctionsSync"),
+                IamEndpoint = read.Uri("Endpoints:Iam"),
+                StsEndpoint = read.Uri("Endpoints:Sts"),
+            },
+            Bridge = new AwsBridgeOptions
+            {
+                FirstPollInterval = read.Span("Bridge:FirstPollInterval") ?? defaults.Bridge.FirstPollInterval,
+                MaxPollInterval = read.Span("Bridge:MaxPollInterval") ?? defaults.Bridge.MaxPollInterval,
+                CallerField = bridge["CallerField"] ?? defaults.Bridge.CallerField,
+                Federation = new AwsFederationOptions
+                {
+                    Mode = federation["Mode"] is { } mode
+                        ? Enum.TryParse<AwsFederationMode>(mode, ignoreCase: true, out var parsed) && Enum.IsDefined(parsed)
+                            ? parsed
+                            : throw new FormatException($"Aws:Federation:Mode '{mode}' is not known; use None, WebIdentity or AssumeRole.")
+                        : AwsFederationMode.None,
+                    RoleArn = federation["RoleArn"],
+                    DurationSeconds = read.Int("Federation:DurationSeconds") ?? defaults.Bridge.Federation.DurationSeconds,
+                },
+            },
+            SweeperCron = sweeper["Cron"],
+            Sweeper = new RoleSweeperOptions
+            {
+                PathPrefix = sweeper["PathPrefix"] ?? defaults.Sweeper.PathPrefix,
+                ExpiryTagKey = sweeper["ExpiryTagKey"] ?? defaults.Sweeper.ExpiryTagKey,
+            },
+        };
+    }
+
+    /// <summary>Typed reads of one section, each naming its key when the value is malformed.</summary>
+    private sealed class Reader(IConfigurationSection section)
+    {
+        public Uri? Uri(string key) => section[key] is not { } text ? null
+            : System.Uri.TryCreate(text, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https" ? uri
+            : throw new FormatException($"Aws:{key} '{text}' is not an absolute http(s) URL.");
+
+        public TimeSpan? Span(string key) => section[key] is not { } text ? null
+            : TimeSpan.TryParse(text, CultureInfo.InvariantCulture, out var span) && span > TimeSpan.Zero ? span
+            : throw new FormatException($"Aws:{key} '{text}' is not a positive time span (for example 00:00:05).");
+
+        public int? Int(string key) => section[key] is not { } text ? null
+            : int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var value) ? value
+            : throw new FormatException($"Aws:{key} '{text}' is not a whole number.");
+    }
+}
