@@ -224,19 +224,22 @@ internal sealed class DurablePort : IExecutionPort, IHistorySink
             _context.SetCustomStatus(new ExecutionProgress(invocation.StateName, waiting));
             Operations++;
             var due = _context.CurrentUtcDateTime.AddSeconds(pending.PollAfterSeconds);
+
+            // Events recorded before a timer go out before it (a timer carries none); after the first poll there are none.
+            await FlushAsync();
             if (timeoutAt is { } limit && due >= limit)
             {
                 var cause = $"Task '{invocation.StateName}' did not finish within {invocation.TimeoutSeconds} seconds.";
                 await _context.CreateTimer(limit, CancellationToken.None);
                 await _context.CallActivityAsync<DispatchResult>(
                     DurableNames.Dispatch,
-                    waiting with { Phase = new TaskPhase(TaskPhase.Stopping, pending.State, Error: ErrorNames.Timeout, Cause: cause), History = TakePending() });
+                    waiting with { Phase = new TaskPhase(TaskPhase.Stopping, pending.State, Error: ErrorNames.Timeout, Cause: cause) });
                 _context.SetCustomStatus(_run.IsRoot ? new ExecutionProgress(invocation.StateName) : null);
                 throw new AslException(ErrorNames.Timeout, cause);
             }
 
             await _context.CreateTimer(due, CancellationToken.None);
-            var result = await _context.CallActivityAsync<DispatchResult>(DurableNames.Dispatch, waiting with { History = TakePending() });
+            var result = await _context.CallActivityAsync<DispatchResult>(DurableNames.Dispatch, waiting);
             if (result.Pending is { } next && result.Error is null)
             {
                 pending = next;
