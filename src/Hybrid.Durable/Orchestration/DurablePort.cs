@@ -475,7 +475,9 @@ internal sealed class DurablePort : IExecutionPort, IHistorySink
 /// The custom status of a running execution: the state it is in. An instance (the execution, or a branch) that waits
 /// for a long-running task also names it in <paramref name="Waiting"/>, so that stopping the execution can stop it too.
 /// </summary>
-public sealed record ExecutionProgress(string State, DispatchRequest? Waiting = null);
+public sealed record ExecutionProgress(
+    string State,
+    [property: System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)] DispatchRequest? Waiting = null);
 
 /// <summary>Events to store for an execution.</summary>
 public sealed record HistoryBatch(string ExecutionId, IReadOnlyList<StoredEvent> Events);

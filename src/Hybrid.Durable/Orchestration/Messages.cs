@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using System.Text.Json.Serialization;
 using Hybrid.Asl.Execution;
 using Hybrid.Asl.Json;
 
@@ -133,7 +134,7 @@ public sealed record DispatchRequest(
     string? SealedToken,
     IReadOnlyList<StoredEvent>? History,
     string? InvocationKey = null,
-    TaskPhase? Phase = null);
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] TaskPhase? Phase = null);
 
 /// <summary>A poll or a stop of a started long-running task (<see cref="Hybrid.Asl.Running.ILongRunningTaskHandler"/>).</summary>
 /// <param name="Kind"><see cref="Polling"/> or <see cref="Stopping"/>.</param>
@@ -156,7 +157,12 @@ public sealed record TaskPending(string? State, double PollAfterSeconds);
 /// <param name="Cause">The error's cause.</param>
 /// <param name="CompletesTask">The answer is final even for a <c>.waitForTaskToken</c> task (it was mocked).</param>
 /// <param name="Pending">Set when a long-running task was started or polled and is still running.</param>
-public sealed record DispatchResult(string? Output, string? Error, string? Cause, bool CompletesTask = false, TaskPending? Pending = null);
+public sealed record DispatchResult(
+    string? Output,
+    string? Error,
+    string? Cause,
+    bool CompletesTask = false,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] TaskPending? Pending = null);
 
 /// <summary>A task-token callback, raised as an external event on the waiting instance.</summary>
 public sealed record TaskCallback(string Kind, string? Output, string? Error, string? Cause);
