@@ -261,27 +261,28 @@ resource app 'Microsoft.Web/sites@2024-04-01' = {
           value: awsRegion
         }
         {
-          name: 'Hybrid__Aws__IamEndpoint'
+          name: 'Hybrid__Aws__Endpoints__Iam'
           value: ''
         }
         {
-          name: 'Hybrid__Aws__StepFunctionsEndpoint'
+          name: 'Hybrid__Aws__Endpoints__StepFunctions'
           value: ''
         }
         {
-          name: 'Hybrid__Aws__StepFunctionsSyncEndpoint'
+          name: 'Hybrid__Aws__Endpoints__StepFunctionsSync'
           value: ''
         }
         {
-          name: 'Hybrid__Aws__StsEndpoint'
+          name: 'Hybrid__Aws__Endpoints__Sts'
           value: ''
         }
+        // AWSSDK.Core's default chain reads these; a rotated key in the secret store wins over them.
         {
-          name: 'Hybrid__Aws__AccessKeyId'
+          name: 'AWS_ACCESS_KEY_ID'
           value: awsAccessKeyId
         }
         {
-          name: 'Hybrid__Aws__SecretAccessKey'
+          name: 'AWS_SECRET_ACCESS_KEY'
           value: awsSecretSetting
         }
         {

@@ -1,4 +1,3 @@
-using Amazon.Runtime;
 using Hybrid.Api;
 using Hybrid.Aws;
 using Hybrid.Durable;
@@ -44,25 +43,19 @@ public static class FunctionsServices
         return services;
     }
 
-    /// <summary>The AWS clients' settings: region, endpoint overrides, and the key to start from.</summary>
+    /// <summary>The AWS clients' settings: region and endpoint overrides; credentials from AWSSDK.Core's default chain.</summary>
     private static AwsClientOptions Aws(IConfiguration configuration)
     {
-        static Uri? Endpoint(string? value) => value is { Length: > 0 } ? new Uri(value, UriKind.Absolute) : null;
-        var id = configuration[FunctionsSettings.AwsAccessKeyId];
-        var secret = configuration[FunctionsSettings.AwsSecretAccessKey];
-        if (string.IsNullOrEmpty(id) != string.IsNullOrEmpty(secret))
-        {
-            throw new InvalidOperationException($"Set both '{FunctionsSettings.AwsAccessKeyId}' and '{FunctionsSettings.AwsSecretAccessKey}', or neither (AWSSDK.Core's default chain).");
-        }
-
+        Uri? Endpoint(string key) => configuration[key] is not { Length: > 0 } text ? null
+            : Uri.TryCreate(text, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https" ? uri
+            : throw new InvalidOperationException($"The setting '{key}' ('{text}') is not an absolute http(s) URL.");
         return new AwsClientOptions
         {
             Region = configuration[FunctionsSettings.AwsRegion] is { Length: > 0 } region ? region : "us-east-1",
-            IamEndpoint = Endpoint(configuration[FunctionsSettings.AwsIamEndpoint]),
-            StepFunctionsEndpoint = Endpoint(configuration[FunctionsSettings.AwsStepFunctionsEndpoint]),
-            StepFunctionsSyncEndpoint = Endpoint(configuration[FunctionsSettings.AwsStepFunctionsSyncEndpoint]),
-            StsEndpoint = Endpoint(configuration[FunctionsSettings.AwsStsEndpoint]),
-            Credentials = string.IsNullOrEmpty(id) ? null : new BasicAWSCredentials(id, secret),
+            IamEndpoint = Endpoint(FunctionsSettings.AwsIamEndpoint),
+            StepFunctionsEndpoint = Endpoint(FunctionsSettings.AwsStepFunctionsEndpoint),
+            StepFunctionsSyncEndpoint = Endpoint(FunctionsSettings.AwsStepFunctionsSyncEndpoint),
+            StsEndpoint = Endpoint(FunctionsSettings.AwsStsEndpoint),
         };
     }
 

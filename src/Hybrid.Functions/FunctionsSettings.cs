@@ -21,25 +21,20 @@ public static class FunctionsSettings
     /// </summary>
     public const string RotationSchedule = "Hybrid:Rotation:Schedule";
 
-    /// <summary>The AWS region of Step Functions and STS.</summary>
+    /// <summary>
+    /// The AWS side, in the local host's spelling (<c>Hybrid:Aws</c>): the region, and endpoint overrides (empty: AWS's
+    /// public endpoints). Credentials never come from this section: AWSSDK.Core's default chain finds them (on Azure,
+    /// the app settings <c>AWS_ACCESS_KEY_ID</c> and <c>AWS_SECRET_ACCESS_KEY</c>) until a rotation stores a key.
+    /// </summary>
     public const string AwsRegion = "Hybrid:Aws:Region";
 
-    /// <summary>Endpoint overrides (empty: AWS's public endpoints).</summary>
-    public const string AwsIamEndpoint = "Hybrid:Aws:IamEndpoint";
+    public const string AwsIamEndpoint = "Hybrid:Aws:Endpoints:Iam";
 
-    public const string AwsStepFunctionsEndpoint = "Hybrid:Aws:StepFunctionsEndpoint";
+    public const string AwsStepFunctionsEndpoint = "Hybrid:Aws:Endpoints:StepFunctions";
 
-    public const string AwsStepFunctionsSyncEndpoint = "Hybrid:Aws:StepFunctionsSyncEndpoint";
+    public const string AwsStepFunctionsSyncEndpoint = "Hybrid:Aws:Endpoints:StepFunctionsSync";
 
-    public const string AwsStsEndpoint = "Hybrid:Aws:StsEndpoint";
-
-    /// <summary>
-    /// The bridge's AWS access key until a rotation has stored one (a Key Vault reference on Azure). Empty: AWSSDK.Core's
-    /// default chain.
-    /// </summary>
-    public const string AwsAccessKeyId = "Hybrid:Aws:AccessKeyId";
-
-    public const string AwsSecretAccessKey = "Hybrid:Aws:SecretAccessKey";
+    public const string AwsStsEndpoint = "Hybrid:Aws:Endpoints:Sts";
 
     public const string DefaultWorkflows = "workflows";
 

@@ -42,6 +42,31 @@ public sealed class ServiceWiringTests
         Assert.Throws<DirectoryNotFoundException>(() => Build(settings));
     }
 
+    [Fact]
+    public void AddHybridFunctions_WithARelativeAwsEndpoint_NamesTheSetting()
+    {
+        var settings = Sample();
+        settings[FunctionsSettings.AwsIamEndpoint] = "iam.local";
+
+        var e = Assert.Throws<InvalidOperationException>(() => Build(settings));
+
+        Assert.Contains("'Hybrid:Aws:Endpoints:Iam'", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void AddHybridFunctions_PingOneWithoutItsSettings_NamesEveryMissingOne()
+    {
+        var settings = Sample();
+        settings["Hybrid:Rotation:Ping:Kind"] = "PingOne";
+        settings["Hybrid:Rotation:Ping:EnvironmentId"] = "env";
+
+        var e = Assert.Throws<InvalidOperationException>(() => Build(settings));
+
+        Assert.Contains("Hybrid:Rotation:Ping:ApiPath", e.Message, StringComparison.Ordinal);
+        Assert.Contains("Hybrid:Rotation:Ping:WorkerClientSecret", e.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("EnvironmentId", e.Message, StringComparison.Ordinal);
+    }
+
     /// <summary>The sample's values, as the worker sees them (<c>__</c> read as <c>:</c>), with the samples as workflows.</summary>
     private static Dictionary<string, string?> Sample()
     {
