@@ -45,20 +45,48 @@ internal sealed record StateContext(ExecutionInfo Execution, string StateName, D
 {
     public JsonObject Build()
     {
-        var execution = new JsonObject
+        var context = new JsonObject();
+        foreach (var (name, part) in ExecutionMembers(Execution))
         {
-            ["Id"] = Execution.ExecutionId,
-            ["Input"] = Execution.Input?.DeepClone(),
-            ["StartTime"] = ExecutionInfo.FormatTime(Execution.StartTime),
-            ["Name"] = Execution.Name,
-            ["RoleArn"] = Execution.RoleArn,
-            ["RedriveCount"] = Execution.RedriveCount,
-        };
-        if (Execution.Principal is not null)
-        {
-            execution["Principal"] = Execution.Principal.DeepClone();
+            context[name] = part;
         }
 
+        foreach (var (name, part) in StateMembers())
+        {
+            context[name] = part;
+        }
+
+        return context;
+    }
+
+    /// <summary>The members that are the same for every state of an execution: Execution and StateMachine.</summary>
+    public static IEnumerable<KeyValuePair<string, JsonNode>> ExecutionMembers(ExecutionInfo execution)
+    {
+        var members = new JsonObject
+        {
+            ["Id"] = execution.ExecutionId,
+            ["Input"] = execution.Input?.DeepClone(),
+            ["StartTime"] = ExecutionInfo.FormatTime(execution.StartTime),
+            ["Name"] = execution.Name,
+            ["RoleArn"] = execution.RoleArn,
+            ["RedriveCount"] = execution.RedriveCount,
+        };
+        if (execution.Principal is not null)
+        {
+            members["Principal"] = execution.Principal.DeepClone();
+        }
+
+        yield return new("Execution", members);
+        yield return new("StateMachine", new JsonObject
+        {
+            ["Id"] = execution.StateMachineId,
+            ["Name"] = execution.StateMachineName,
+        });
+    }
+
+    /// <summary>The members that belong to this state: State, and Task or Map where it has them.</summary>
+    public IEnumerable<KeyValuePair<string, JsonNode>> StateMembers()
+    {
         var state = new JsonObject
         {
             ["Name"] = StateName,
@@ -69,26 +97,15 @@ internal sealed record StateContext(ExecutionInfo Execution, string StateName, D
             state["RetryCount"] = retries;
         }
 
-        var context = new JsonObject
-        {
-            ["Execution"] = execution,
-            ["StateMachine"] = new JsonObject
-            {
-                ["Id"] = Execution.StateMachineId,
-                ["Name"] = Execution.StateMachineName,
-            },
-            ["State"] = state,
-        };
+        yield return new("State", state);
         if (TaskToken is not null)
         {
-            context["Task"] = new JsonObject { ["Token"] = TaskToken };
+            yield return new("Task", new JsonObject { ["Token"] = TaskToken });
         }
 
         if (MapItem is not null)
         {
-            context["Map"] = new JsonObject { ["Item"] = MapItem.DeepClone() };
+            yield return new("Map", new JsonObject { ["Item"] = MapItem.DeepClone() });
         }
-
-        return context;
     }
 }

@@ -36,7 +36,7 @@ public sealed class Interpreter
     private readonly IExecutionPort _port;
     private readonly IHistorySink? _history;
     private readonly InterpreterOptions _options;
-    private readonly JsonataFunctions _jsonata;
+    private readonly JsonataRuntime _jsonata;
 
     public Interpreter(StateMachine root, IExecutionPort port, IHistorySink? history = null, InterpreterOptions? options = null)
     {
@@ -44,7 +44,7 @@ public sealed class Interpreter
         _port = port;
         _history = history;
         _options = options ?? InterpreterOptions.Default;
-        _jsonata = new JsonataFunctions(port.Entropy);
+        _jsonata = new JsonataRuntime(port.Entropy);
     }
 
     /// <summary>Runs a whole execution: its start and end events, the execution timeout, the input size limit.</summary>
@@ -844,7 +844,7 @@ public sealed class Interpreter
     private ExpressionContext Context(JsonNode? input, Scope scope, State state, int retryCount, JsonObject? mapItem = null, string? taskToken = null)
     {
         var stateContext = new StateContext(scope.Execution, state.Name, _port.UtcNow, state is WorkState ? retryCount : null, mapItem, taskToken);
-        return new ExpressionContext(input, stateContext.Build, scope.Variables, _port.Entropy);
+        return new ExpressionContext(input, stateContext, scope.Variables, _port.Entropy);
     }
 
     private void Record(string type, JsonObject? details) => _history?.Add(_port.UtcNow, type, details);

@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Hybrid.Asl.Execution;
 
 namespace Hybrid.Asl.Expressions;
 
@@ -35,8 +36,15 @@ public sealed class ExpressionContext
     {
     }
 
-    private ExpressionContext(JsonNode? input, ContextHolder context, IReadOnlyDictionary<string, JsonNode?>? variables, IEntropy? entropy)
+    /// <summary>The interpreter's context: <c>$$</c> built on first use from the state's <see cref="StateContext"/>.</summary>
+    internal ExpressionContext(JsonNode? input, StateContext state, IReadOnlyDictionary<string, JsonNode?> variables, IEntropy entropy)
+        : this(input, new ContextHolder(null, state.Build), variables, entropy, state)
     {
+    }
+
+    private ExpressionContext(JsonNode? input, ContextHolder context, IReadOnlyDictionary<string, JsonNode?>? variables, IEntropy? entropy, StateContext? state = null)
+    {
+        State = state;
         Input = input;
         _context = context;
         Variables = variables ?? NoVariables;
@@ -52,7 +60,10 @@ public sealed class ExpressionContext
 
     public IEntropy Entropy { get; }
 
-    public ExpressionContext WithInput(JsonNode? input) => new(input, _context, Variables, Entropy);
+    /// <summary>What the context object is built from, when the interpreter made this context.</summary>
+    internal StateContext? State { get; }
+
+    public ExpressionContext WithInput(JsonNode? input) => new(input, _context, Variables, Entropy, State);
 
     /// <summary>
     /// Returns a node that can be put into a new parent: <paramref name="node"/> itself when it is new JSON, a deep clone

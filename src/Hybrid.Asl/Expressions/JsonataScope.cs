@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Hybrid.Asl.Execution;
 using Hybrid.Asl.Json;
 using Hybrid.Jsonata;
 
@@ -20,8 +21,8 @@ internal sealed class JsonataScope
     private JsonataDocument? _states;
     private JsonataDocument? _statesWithContext;
 
-    public JsonataScope(ExpressionContext context, DateTimeOffset now, JsonataFunctions functions)
-        : this(context, new Shared(functions, new JsonataOptions { TimeProvider = new FixedClock(now), Random = functions.Random }), null, null)
+    public JsonataScope(ExpressionContext context, DateTimeOffset now, JsonataRuntime runtime)
+        : this(context, new Shared(runtime, new JsonataOptions { TimeProvider = new FixedClock(now), Random = runtime.Random }), null, null)
     {
     }
 
@@ -51,7 +52,7 @@ internal sealed class JsonataScope
 
     internal JsonataBindings BindingsFor(JsonataTemplate.ExpressionNode expression)
     {
-        var bindings = new JsonataBindings(_shared.Functions.Bindings);
+        var bindings = new JsonataBindings(_shared.Runtime.Bindings);
         if (expression.ReadsStates)
         {
             bindings.Bind("states", expression.ReadsContext ? _statesWithContext ??= States(withContext: true) : _states ??= States(withContext: false));
@@ -82,7 +83,7 @@ internal sealed class JsonataScope
         };
         if (withContext)
         {
-            members.Add(new("context", _shared.Context ??= JsonataDocument.From(_context.Context)));
+            members.Add(new("context", _shared.Context ??= ContextDocument()));
         }
 
         if (_result is not null)
@@ -98,8 +99,24 @@ internal sealed class JsonataScope
         return JsonataDocument.Object(members);
     }
 
+    /// <summary>
+    /// <c>$states.context</c>: the execution-wide members come converted from the runtime (the execution input is not
+    /// copied and converted again for every state and Map item); only State, Task and Map are converted here.
+    /// </summary>
+    private JsonataDocument ContextDocument()
+    {
+        if (_context.State is not { } state)
+        {
+            return JsonataDocument.From(_context.Context);
+        }
+
+        var members = new List<KeyValuePair<string, JsonataDocument>>(_shared.Runtime.ExecutionMembers(state.Execution));
+        members.AddRange(state.StateMembers().Select(m => new KeyValuePair<string, JsonataDocument>(m.Key, JsonataDocument.From(m.Value))));
+        return JsonataDocument.Object(members);
+    }
+
     /// <summary>What the scopes of one state share: the converted input, context object and variables.</summary>
-    private sealed record Shared(JsonataFunctions Functions, JsonataOptions Options)
+    private sealed record Shared(JsonataRuntime Runtime, JsonataOptions Options)
     {
         public JsonataDocument? Input { get; set; }
 
@@ -116,16 +133,19 @@ internal sealed class JsonataScope
 }
 
 /// <summary>
-/// The functions Step Functions adds to JSONata (<c>$partition</c>, <c>$range</c>, <c>$hash</c>, <c>$random</c>
-/// with an optional seed, <c>$uuid</c>, <c>$parse</c>) with <c>$eval</c> withdrawn, bound once per execution over the
-/// execution port's entropy so that a replay sees the same values.
+/// What the JSONata evaluations of one interpreter share: the functions Step Functions adds to JSONata
+/// (<c>$partition</c>, <c>$range</c>, <c>$hash</c>, <c>$random</c> with an optional seed, <c>$uuid</c>, <c>$parse</c>)
+/// with <c>$eval</c> withdrawn, bound once over the execution port's entropy so that a replay sees the same values; and
+/// the execution-wide part of the context object, converted once.
 /// </summary>
-internal sealed class JsonataFunctions
+internal sealed class JsonataRuntime
 {
+    private ConvertedExecution? _execution;
+
     private const string Failure = "States.QueryEvaluationError";
     private const double TwoTo53 = 9007199254740992d;
 
-    public JsonataFunctions(IEntropy entropy)
+    public JsonataRuntime(IEntropy entropy)
     {
         ArgumentNullException.ThrowIfNull(entropy);
         Random = () => entropy.NextInt64(0, 1L << 53) / TwoTo53;
@@ -140,6 +160,22 @@ internal sealed class JsonataFunctions
     }
 
     public JsonataBindings Bindings { get; }
+
+    /// <summary>The context object's Execution and StateMachine members, converted once per execution.</summary>
+    public KeyValuePair<string, JsonataDocument>[] ExecutionMembers(ExecutionInfo execution)
+    {
+        // Branches may ask from several threads: the worst case converts twice, and either result is right.
+        if (_execution is { } cached && ReferenceEquals(cached.Execution, execution))
+        {
+            return cached.Members;
+        }
+
+        var members = StateContext.ExecutionMembers(execution).Select(m => new KeyValuePair<string, JsonataDocument>(m.Key, JsonataDocument.From(m.Value))).ToArray();
+        _execution = new ConvertedExecution(execution, members);
+        return members;
+    }
+
+    private sealed record ConvertedExecution(ExecutionInfo Execution, KeyValuePair<string, JsonataDocument>[] Members);
 
     /// <summary>A number in [0, 1) from the execution's entropy (<c>$random()</c> and <c>$shuffle()</c>).</summary>
     public Func<double> Random { get; }

@@ -166,6 +166,31 @@ public sealed class JsonataModeTests
     }
 
     [Fact]
+    public async Task StatesContext_IsTheJsonPathContextObject()
+    {
+        // The same Map, once in each language: $states.context and $$ must agree member for member (Task tokens aside).
+        const string Processor = """
+            "ItemProcessor":{"StartAt":"I","States":{"I":{"Type":"Pass","End":true}}},"End":true
+            """;
+        var jsonPath = await RunDefinitionAsync("""{"StartAt":"A","States":{"A":{"Type":"Map","ItemsPath":"$.items","ItemSelector":{"c.$":"$$"},""" + Processor + "}}}");
+        var jsonata = await RunDefinitionAsync("""{"QueryLanguage":"JSONata","StartAt":"A","States":{"A":{"Type":"Map","Items":"{% $states.input.items %}","ItemSelector":{"c":"{% $states.context %}"},""" + Processor + "}}}");
+
+        Assert.Equal("SUCCEEDED", jsonata.Status);
+        Assert.Equal(AslJson.ToJsonString(jsonPath.Output), AslJson.ToJsonString(jsonata.Output));
+        Assert.Equal("big", jsonata.Output![1]!["c"]!["Execution"]!["Input"]!["items"]![1]!.GetValue<string>());
+        Assert.Equal(1L, jsonata.Output[1]!["c"]!["Map"]!["Item"]!["Index"]!.GetValue<long>());
+    }
+
+    private static async Task<ExecutionResult> RunDefinitionAsync(string definition)
+    {
+        var parsed = DefinitionParser.Parse(definition);
+        Assert.True(parsed.IsValid, string.Join("\n", parsed.Diagnostics));
+        var input = JsonNode.Parse("""{"items":["small","big"]}""");
+        var options = new DirectRunOptions { WaitMode = WaitMode.Skip, Entropy = new SeededEntropy(1) };
+        return await new DirectRunner().RunAsync(parsed.StateMachine!, input, options, ExecutionInfo.Local("M", "e", Start, input) with { RoleArn = "arn:aws:iam::1:role/r" });
+    }
+
+    [Fact]
     public async Task Range_Beyond1000Items_Fails()
     {
         var result = await RunAsync("""
