@@ -40,6 +40,22 @@ public sealed class ValidateCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task Validate_JsonataDefinition_LocatesSyntaxErrorsAndFieldsOfTheOtherLanguage()
+    {
+        var file = Write("bad-jsonata.asl.json", """
+            {"QueryLanguage":"JSONata","StartAt":"A","States":{
+              "A":{"Type":"Pass","Output":{"total":"{% $sum($states.input.n) + %}"},"InputPath":"$.a","End":true}}}
+            """);
+
+        var (code, output, _) = await CliRunner.RunAsync("validate", file);
+
+        Assert.Equal(1, code);
+        var lines = output.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Contains(lines, l => l.StartsWith("/States/A/Output/total: INVALID_JSONATA: The JSONata expression '$sum($states.input.n) +' is not valid: S0207", StringComparison.Ordinal));
+        Assert.Contains(lines, l => l.StartsWith("/States/A/InputPath: SCHEMA_VALIDATION_FAILED: The field 'InputPath' is only valid in JSONPath states", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task Validate_JsonFormat_PrintsAnArrayOfDiagnostics()
     {
         var file = Write("bad.asl.json", """{"StartAt":"A","States":{"A":{"Type":"Wait","End":true}}}""");
