@@ -21,6 +21,9 @@ param maximumInstanceCount int = 40
 @description('NCRONTAB (with seconds, UTC) of the key rotation.')
 param rotationSchedule string = '0 0 3 * * 0'
 
+@description('NCRONTAB (with seconds, UTC) of the temporary-role sweeper.')
+param sweeperSchedule string = '0 */15 * * * *'
+
 @description('The AWS region of the bridge (Step Functions, STS).')
 param awsRegion string = 'us-east-1'
 
@@ -275,6 +278,18 @@ resource app 'Microsoft.Web/sites@2024-04-01' = {
         {
           name: 'Hybrid__Aws__Endpoints__Sts'
           value: ''
+        }
+        {
+          name: 'Hybrid__Aws__Sweeper__Cron'
+          value: sweeperSchedule
+        }
+        {
+          name: 'Hybrid__Aws__Sweeper__PathPrefix'
+          value: '/hybrid/temporary/'
+        }
+        {
+          name: 'Hybrid__Aws__Sweeper__ExpiryTagKey'
+          value: 'hybrid:expires'
         }
         // AWSSDK.Core's default chain reads these; a rotated key in the secret store wins over them.
         {

@@ -1,12 +1,18 @@
 using Hybrid.Api;
+using Hybrid.Asl.Running;
 using Hybrid.Aws;
+using Hybrid.Aws.Bridge;
+using Hybrid.Aws.Iam;
+using Hybrid.Aws.Roles;
 using Hybrid.Durable;
 using Hybrid.Durable.Executions;
 using Hybrid.Durable.History;
 using Hybrid.Durable.Rotation;
+using Hybrid.Identity.Sealing;
 using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 
 namespace Hybrid.Functions;
 
@@ -16,7 +22,8 @@ public static class FunctionsServices
     /// <summary>
     /// Registers the workflows of <see cref="FunctionsSettings.Workflows"/> (loaded and validated here, so a bad
     /// definition stops the app at start with every problem named), the table history store, the dispatch pipeline's
-    /// services, the API's authorizer, and the key rotation's services (<see cref="KeyRotation.AddHybridRotation"/>).
+    /// services, the API's authorizer, the key rotation's services (<see cref="KeyRotation.AddHybridRotation"/>), and the
+    /// Step Functions bridge and the temporary-role sweeper over the same AWS clients.
     /// </summary>
     /// <param name="services">The worker's container.</param>
     /// <param name="configuration">App settings (<c>local.settings.json</c> locally).</param>
@@ -40,6 +47,27 @@ public static class FunctionsServices
 
         var rotation = configuration.GetSection(RotationOptions.Section).Get<RotationOptions>() ?? new RotationOptions();
         services.AddHybridRotation(rotation, storage, Aws(configuration));
+
+        var sweeper = new RoleSweeperOptions();
+        sweeper = sweeper with
+        {
+            PathPrefix = configuration[FunctionsSettings.AwsSweeperPathPrefix] is { Length: > 0 } path ? path : sweeper.PathPrefix,
+            ExpiryTagKey = configuration[FunctionsSettings.AwsSweeperExpiryTagKey] is { Length: > 0 } tag ? tag : sweeper.ExpiryTagKey,
+        };
+        sweeper.Validate();
+        // The Step Functions bridge answers the states:startExecution Task resources, as on the local host; it unseals
+        // callers' tokens (for federation) with the same key ring the rotation rolls.
+        services.AddSingleton(sp =>
+        {
+            var sealer = sp.GetRequiredService<ITokenSealer>();
+            return new StepFunctionsBridge(
+                sp.GetRequiredService<AwsClients>(),
+                new AwsBridgeOptions(),
+                (sealedToken, purpose) => sealer.TryUnseal(sealedToken, purpose, out var token) ? token : null,
+                sp.GetRequiredService<TimeProvider>());
+        });
+        services.AddSingleton(sp => sp.GetRequiredService<StepFunctionsBridge>().Register(new TaskHandlerRegistry()));
+        services.AddSingleton(sp => new RoleSweeper(sp.GetRequiredService<IIamClient>(), sweeper, sp.GetRequiredService<TimeProvider>(), sp.GetService<ILogger<RoleSweeper>>()));
         return services;
     }
 

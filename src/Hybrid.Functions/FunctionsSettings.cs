@@ -36,6 +36,15 @@ public static class FunctionsSettings
 
     public const string AwsStsEndpoint = "Hybrid:Aws:Endpoints:Sts";
 
+    /// <summary>The temporary-role sweeper's timer schedule, NCRONTAB with seconds (UTC).</summary>
+    public const string AwsSweeperCron = "Hybrid:Aws:Sweeper:Cron";
+
+    /// <summary>The IAM path the sweeper examines. Default <c>/hybrid/temporary/</c>.</summary>
+    public const string AwsSweeperPathPrefix = "Hybrid:Aws:Sweeper:PathPrefix";
+
+    /// <summary>The tag that holds a temporary role's expiry. Default <c>hybrid:expires</c>.</summary>
+    public const string AwsSweeperExpiryTagKey = "Hybrid:Aws:Sweeper:ExpiryTagKey";
+
     public const string DefaultWorkflows = "workflows";
 
     public const string DefaultHistoryTable = "HybridHubEvents";

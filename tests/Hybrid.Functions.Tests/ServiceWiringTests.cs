@@ -1,3 +1,4 @@
+using Hybrid.Asl.Running;
 using Hybrid.Durable.Dispatch;
 using Hybrid.Durable.Executions;
 using Hybrid.Durable.History;
@@ -20,6 +21,9 @@ public sealed class ServiceWiringTests
         Assert.NotNull(ActivatorUtilities.GetServiceOrCreateInstance<RecordHistoryActivity>(services));
         Assert.IsType<TableExecutionHistoryStore>(services.GetRequiredService<IExecutionHistoryStore>());
         Assert.Contains(services.GetRequiredService<IWorkflowRegistry>().List(), w => w.Name == "approval");
+        var handlers = services.GetRequiredService<TaskHandlerRegistry>();
+        Assert.True(handlers.TryResolveLongRunning("arn:aws:states:::states:startExecution.sync:2", out _));
+        Assert.NotNull(ActivatorUtilities.CreateInstance<TimerFunctions>(services));
     }
 
     [Fact]
