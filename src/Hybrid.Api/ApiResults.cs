@@ -97,6 +97,7 @@ internal sealed class ProblemResult(int status, string code, string detail) : IR
         409 => ("https://tools.ietf.org/html/rfc9110#section-15.5.10", "Conflict"),
         413 => ("https://tools.ietf.org/html/rfc9110#section-15.5.14", "Content Too Large"),
         415 => ("https://tools.ietf.org/html/rfc9110#section-15.5.16", "Unsupported Media Type"),
+        503 => ("https://tools.ietf.org/html/rfc9110#section-15.6.4", "Service Unavailable"),
         _ when status >= 500 => ("https://tools.ietf.org/html/rfc9110#section-15.6.1", "Internal Server Error"),
         _ => ("about:blank", "Error"),
     };
@@ -159,7 +160,7 @@ internal static class Problems
     public static ProblemResult From(ExecutionOperationException exception) => exception switch
     {
         WorkflowNotFoundException or ExecutionNotFoundException => NotFound(exception.Code, exception.Message),
-        ExecutionAlreadyExistsException => new ProblemResult(StatusCodes.Status409Conflict, exception.Code, exception.Message),
+        ExecutionAlreadyExistsException or TokenNotAcceptedException => new ProblemResult(StatusCodes.Status409Conflict, exception.Code, exception.Message),
 
         // A token that is not a token is bad input; one that names no waiting task is not found.
         TaskTokenException when exception.Code is InvalidToken => BadRequest(exception.Code, exception.Message),
@@ -170,9 +171,14 @@ internal static class Problems
     public static ProblemResult From(HybridApiAuthorization denial)
     {
         var problem = new ProblemResult(denial.Status, denial.Code ?? "AccessDenied", denial.Detail ?? "The request is not allowed.");
-        if (denial.Status == StatusCodes.Status401Unauthorized && denial.Challenge is { Length: > 0 } challenge)
+        if (denial.Status is StatusCodes.Status401Unauthorized or StatusCodes.Status403Forbidden && denial.Challenge is { Length: > 0 } challenge)
         {
             problem.Headers["WWW-Authenticate"] = challenge;
+        }
+
+        if (denial.Status == StatusCodes.Status503ServiceUnavailable)
+        {
+            problem.Headers["Retry-After"] = "5";
         }
 
         return problem;

@@ -23,23 +23,25 @@ public interface IHybridApiAuthorizer
 /// </param>
 /// <param name="ExecutionId">The execution concerned, for execution routes.</param>
 /// <param name="HttpContext">The request.</param>
-public sealed record HybridApiRequest(HybridApiRoute Route, string? Workflow, string? ExecutionId, HttpContext HttpContext);
+/// <param name="ExecutionSubject">For <see cref="HybridApiRoute.SubmitToken"/>: the subject the execution runs for.</param>
+public sealed record HybridApiRequest(HybridApiRoute Route, string? Workflow, string? ExecutionId, HttpContext HttpContext, string? ExecutionSubject = null);
 
-/// <summary>An authorizer's answer: allowed (with the caller, if known), or denied with a status of 401 or 403.</summary>
+/// <summary>An authorizer's answer: allowed (with the caller, if known), or denied with a status of 401, 403 or 503.</summary>
 public sealed record HybridApiAuthorization
 {
     private static readonly HybridApiAuthorization Anonymous = new(StatusCodes.Status200OK, null, null, null, null);
 
-    private HybridApiAuthorization(int status, Caller? caller, string? code, string? detail, string? challenge)
+    private HybridApiAuthorization(int status, Caller? caller, string? code, string? detail, string? challenge, Func<string, bool>? mayRead = null)
     {
         Status = status;
         Caller = caller;
         Code = code;
         Detail = detail;
         Challenge = challenge;
+        MayRead = mayRead;
     }
 
-    /// <summary>200 when allowed, else 401 or 403.</summary>
+    /// <summary>200 when allowed, else 401, 403 or 503.</summary>
     public int Status { get; }
 
     public bool IsAllowed => Status == StatusCodes.Status200OK;
@@ -53,18 +55,27 @@ public sealed record HybridApiAuthorization
     /// <summary>The problem's <c>detail</c> when denied.</summary>
     public string? Detail { get; }
 
-    /// <summary>The <c>WWW-Authenticate</c> header of a 401 (for example <c>Bearer error="invalid_token"</c>).</summary>
+    /// <summary>The <c>WWW-Authenticate</c> header of a 401 or 403 (for example <c>Bearer error="invalid_token"</c>).</summary>
     public string? Challenge { get; }
 
-    public static HybridApiAuthorization Allow(Caller? caller = null) => caller is null ? Anonymous : new(StatusCodes.Status200OK, caller, null, null, null);
+    /// <summary>For a listing allowed across workflows: which workflows the caller may read (the listing shows only
+    /// those). Null: every workflow.</summary>
+    public Func<string, bool>? MayRead { get; }
+
+    public static HybridApiAuthorization Allow(Caller? caller = null, Func<string, bool>? mayRead = null) =>
+        caller is null && mayRead is null ? Anonymous : new(StatusCodes.Status200OK, caller, null, null, null, mayRead);
 
     /// <summary>401: no credentials, or credentials that could not be verified.</summary>
     public static HybridApiAuthorization Unauthenticated(string detail, string? challenge = "Bearer", string code = "UnrecognizedClient") =>
         new(StatusCodes.Status401Unauthorized, null, code, detail, challenge);
 
     /// <summary>403: a verified caller that the policy does not allow here.</summary>
-    public static HybridApiAuthorization Forbidden(string detail, string code = "AccessDenied") =>
-        new(StatusCodes.Status403Forbidden, null, code, detail, null);
+    public static HybridApiAuthorization Forbidden(string detail, string code = "AccessDenied", string? challenge = null) =>
+        new(StatusCodes.Status403Forbidden, null, code, detail, challenge);
+
+    /// <summary>503: the identity provider or the audit log could not be reached; the client may retry.</summary>
+    public static HybridApiAuthorization Unavailable(string detail, string code = "ServiceUnavailable") =>
+        new(StatusCodes.Status503ServiceUnavailable, null, code, detail, null);
 }
 
 /// <summary>The default authorizer: everything is allowed and no caller is known.</summary>

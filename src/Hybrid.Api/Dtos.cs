@@ -20,3 +20,29 @@ internal sealed record ExecutionList(IReadOnlyList<ExecutionSummary> Executions,
 
 /// <summary>Step Functions-style history: each event's details object sits beside its id, type and timestamp.</summary>
 internal sealed record HistoryResponse(string ExecutionId, JsonArray Events);
+
+/// <summary>The answer to a fresh token handed in: delivered to the execution.</summary>
+internal sealed record SubmitTokenResponse(string ExecutionId, string Subject, string StatusUrl);
+
+/// <summary>The audit log of one execution, oldest first.</summary>
+internal sealed record AuditResponse(string ExecutionId, IReadOnlyList<AuditEntryView> Entries);
+
+/// <summary>One audit entry as the API shows it (enums as names; never a token).</summary>
+internal sealed record AuditEntryView(
+    string Id,
+    DateTimeOffset Time,
+    string? Subject,
+    string? ClientId,
+    string? Issuer,
+    IReadOnlyList<string> Groups,
+    string Action,
+    string? Workflow,
+    string? ExecutionId,
+    string? State,
+    string? Resource,
+    string Decision,
+    string Reason,
+    string? PolicyRule,
+    string? Error,
+    string? TokenKind,
+    string? CorrelationId);

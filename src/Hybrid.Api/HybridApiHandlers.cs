@@ -3,6 +3,8 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Hybrid.Asl.Execution;
 using Hybrid.Durable.Executions;
+using Hybrid.Durable.Orchestration;
+using Hybrid.Identity.Audit;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Primitives;
@@ -37,17 +39,20 @@ public sealed class HybridApiHandlers
     private readonly IExecutionService _executions;
     private readonly IWorkflowRegistry _workflows;
     private readonly IHybridApiAuthorizer _authorizer;
+    private readonly IAuditLog _audit;
     private readonly ILogger<HybridApiHandlers> _logger;
 
-    public HybridApiHandlers(IExecutionService executions, IWorkflowRegistry workflows, IHybridApiAuthorizer authorizer, ILogger<HybridApiHandlers> logger)
+    public HybridApiHandlers(IExecutionService executions, IWorkflowRegistry workflows, IHybridApiAuthorizer authorizer, IAuditLog audit, ILogger<HybridApiHandlers> logger)
     {
         ArgumentNullException.ThrowIfNull(executions);
         ArgumentNullException.ThrowIfNull(workflows);
         ArgumentNullException.ThrowIfNull(authorizer);
+        ArgumentNullException.ThrowIfNull(audit);
         ArgumentNullException.ThrowIfNull(logger);
         _executions = executions;
         _workflows = workflows;
         _authorizer = authorizer;
+        _audit = audit;
         _logger = logger;
     }
 
@@ -67,13 +72,15 @@ public sealed class HybridApiHandlers
     public Task<IResult> ListWorkflowsAsync(HttpContext context) =>
         GuardAsync(context, async () =>
         {
-            if (await AuthorizeAsync(context, HybridApiRoute.ListWorkflows, null, null) is { } denied)
+            var authorization = await _authorizer.AuthorizeAsync(new HybridApiRequest(HybridApiRoute.ListWorkflows, null, null, context)).ConfigureAwait(false);
+            if (Deny(HybridApiRoute.ListWorkflows, authorization) is { } denied)
             {
                 return denied;
             }
 
             var urls = new ApiUrls(context.Request);
             var list = _workflows.List()
+                .Where(w => authorization.MayRead?.Invoke(w.Name) ?? true)
                 .OrderBy(w => w.Name, StringComparer.Ordinal)
                 .Select(w => new WorkflowSummary(w.Name, w.Comment, w.Hash, urls.Workflow(w.Name), urls.Executions(w.Name)))
                 .ToList();
@@ -107,7 +114,13 @@ public sealed class HybridApiHandlers
     public Task<IResult> StartExecutionAsync(HttpContext context, string name) =>
         GuardAsync(context, async () =>
         {
-            var authorization = await _authorizer.AuthorizeAsync(new HybridApiRequest(HybridApiRoute.StartExecution, name, null, context)).ConfigureAwait(false);
+            // The execution's id is known before the authorizer is asked, so that the start is audited under it: the
+            // name given, or one made here (used only when the start runs for a verified caller, whose audit needs it).
+            var request = context.Request;
+            var badName = ReadExecutionName(request, out var executionName);
+            var generated = ExecutionIds.NewName();
+            var executionId = badName is null && FolderWorkflowRegistry.IsValidName(name) ? ExecutionIds.Create(name, executionName ?? generated) : null;
+            var authorization = await _authorizer.AuthorizeAsync(new HybridApiRequest(HybridApiRoute.StartExecution, name, executionId, context)).ConfigureAwait(false);
             if (Deny(HybridApiRoute.StartExecution, authorization) is { } denied)
             {
                 return denied;
@@ -118,10 +131,14 @@ public sealed class HybridApiHandlers
                 return Problems.WorkflowNotFound(name);
             }
 
-            var request = context.Request;
-            if (ReadExecutionName(request, out var executionName) is { } badName)
+            if (badName is not null)
             {
                 return badName;
+            }
+
+            if (authorization.Caller is not null)
+            {
+                executionName ??= generated;
             }
 
             var body = await RequestReader.ReadJsonAsync(request, "execution input", Problems.InvalidExecutionInput, context.RequestAborted).ConfigureAwait(false);
@@ -151,7 +168,8 @@ public sealed class HybridApiHandlers
                 return badWorkflow;
             }
 
-            if (await AuthorizeAsync(context, HybridApiRoute.ListExecutions, workflow, null) is { } denied)
+            var authorization = await _authorizer.AuthorizeAsync(new HybridApiRequest(HybridApiRoute.ListExecutions, workflow, null, context)).ConfigureAwait(false);
+            if (Deny(HybridApiRoute.ListExecutions, authorization) is { } denied)
             {
                 return denied;
             }
@@ -202,6 +220,7 @@ public sealed class HybridApiHandlers
             var page = await _executions.ListAsync(new ExecutionFilter(workflow, status, pageSize, token), context.RequestAborted).ConfigureAwait(false);
             var urls = new ApiUrls(context.Request);
             var items = page.Executions
+                .Where(e => authorization.MayRead?.Invoke(e.Workflow) ?? true)
                 .Select(e => new ExecutionSummary(e.ExecutionId, e.Name, e.Workflow, e.Status, e.StartDate, e.StopDate, urls.Execution(e.ExecutionId)))
                 .ToList();
             return new JsonBodyResult(StatusCodes.Status200OK, new ExecutionList(items, page.ContinuationToken));
@@ -211,7 +230,7 @@ public sealed class HybridApiHandlers
     public Task<IResult> DescribeExecutionAsync(HttpContext context, string id) =>
         GuardAsync(context, async () =>
         {
-            var (description, denied) = await FindExecutionAsync(context, HybridApiRoute.DescribeExecution, id).ConfigureAwait(false);
+            var (description, _, denied) = await FindExecutionAsync(context, HybridApiRoute.DescribeExecution, id).ConfigureAwait(false);
             return denied ?? new JsonBodyResult(StatusCodes.Status200OK, description!);
         });
 
@@ -219,7 +238,7 @@ public sealed class HybridApiHandlers
     public Task<IResult> GetExecutionHistoryAsync(HttpContext context, string id) =>
         GuardAsync(context, async () =>
         {
-            var (_, denied) = await FindExecutionAsync(context, HybridApiRoute.GetExecutionHistory, id).ConfigureAwait(false);
+            var (_, _, denied) = await FindExecutionAsync(context, HybridApiRoute.GetExecutionHistory, id).ConfigureAwait(false);
             if (denied is not null)
             {
                 return denied;
@@ -243,7 +262,7 @@ public sealed class HybridApiHandlers
     public Task<IResult> StopExecutionAsync(HttpContext context, string id) =>
         GuardAsync(context, async () =>
         {
-            var (_, denied) = await FindExecutionAsync(context, HybridApiRoute.StopExecution, id).ConfigureAwait(false);
+            var (_, _, denied) = await FindExecutionAsync(context, HybridApiRoute.StopExecution, id).ConfigureAwait(false);
             if (denied is not null)
             {
                 return denied;
@@ -327,12 +346,25 @@ public sealed class HybridApiHandlers
     private async Task<IResult> TaskCallbackAsync(HttpContext context, HybridApiRoute route, string[] fields, Func<JsonObject, string, Task<IResult?>> send) =>
         await GuardAsync(context, async () =>
         {
-            if (await AuthorizeAsync(context, route, null, null) is { } denied)
+            // The body is read first only to learn which execution the task token belongs to, so the authorizer can
+            // decide per workflow; whatever is wrong with the body is answered after the authorizer has allowed it.
+            var body = await RequestReader.ReadJsonAsync(context.Request, "request body", Problems.Validation, context.RequestAborted).ConfigureAwait(false);
+            var tokenNode = (body.Value as JsonObject)?["taskToken"];
+            string? workflow = null, executionId = null;
+            if (tokenNode?.GetValueKind() is JsonValueKind.String && TaskTokens.TryParse(tokenNode.GetValue<string>(), out var instance, out _))
+            {
+                var root = instance.Split('~')[0];
+                if (ExecutionIds.TrySplit(root, out var owner, out _))
+                {
+                    (workflow, executionId) = (owner, root);
+                }
+            }
+
+            if (await AuthorizeAsync(context, route, workflow, executionId) is { } denied)
             {
                 return denied;
             }
 
-            var body = await RequestReader.ReadJsonAsync(context.Request, "request body", Problems.Validation, context.RequestAborted).ConfigureAwait(false);
             if (body.Problem is { } problem)
             {
                 return problem;
@@ -348,7 +380,7 @@ public sealed class HybridApiHandlers
                 return badShape;
             }
 
-            if (!json.TryGetPropertyValue("taskToken", out var tokenNode) || tokenNode?.GetValueKind() is not JsonValueKind.String)
+            if (tokenNode?.GetValueKind() is not JsonValueKind.String)
             {
                 return Problems.BadRequest(Problems.InvalidToken, "The body must have a 'taskToken' string.");
             }
@@ -362,16 +394,75 @@ public sealed class HybridApiHandlers
             return await send(json, token).ConfigureAwait(false) ?? new JsonBodyResult(StatusCodes.Status200OK, new JsonObject());
         }).ConfigureAwait(false);
 
+    /// <summary>
+    /// POST /api/executions/{id}/token with the fresh token in <c>Authorization: Bearer</c> and no body: the execution's
+    /// own subject hands it a fresh token (checked, sealed, delivered), so that an execution waiting for
+    /// re-authentication goes on. 202 when delivered.
+    /// </summary>
+    public Task<IResult> SubmitTokenAsync(HttpContext context, string id) =>
+        GuardAsync(context, async () =>
+        {
+            var (_, authorization, denied) = await FindExecutionAsync(context, HybridApiRoute.SubmitToken, id).ConfigureAwait(false);
+            if (denied is not null)
+            {
+                return denied;
+            }
+
+            if (authorization?.Caller is not { Token: not null } caller)
+            {
+                return Problems.BadRequest(Problems.InvalidToken, "This host checks no tokens (no identity is configured), so there is no token to hand in.");
+            }
+
+            var body = await RequestReader.ReadBytesAsync(context.Request.Body, 1, context.RequestAborted).ConfigureAwait(false);
+            if (body is not { Length: 0 })
+            {
+                return Problems.BadRequest(Problems.Validation, "The fresh token goes in the Authorization header (Bearer); the body must be empty.");
+            }
+
+            await _executions.SubmitTokenAsync(id, caller, CancellationToken.None).ConfigureAwait(false);
+            var status = new ApiUrls(context.Request).Execution(id);
+            return new JsonBodyResult(StatusCodes.Status202Accepted, new SubmitTokenResponse(id, caller.Subject, status), location: status);
+        });
+
+    /// <summary>
+    /// GET /api/executions/{id}/audit: every access decision and identity check about the execution, oldest first. A
+    /// refused start leaves entries under an execution that never came to be: they are served too (404 only when there
+    /// is neither an execution nor an entry).
+    /// </summary>
+    public Task<IResult> GetExecutionAuditAsync(HttpContext context, string id) =>
+        GuardAsync(context, async () =>
+        {
+            var description = await _executions.DescribeAsync(id, context.RequestAborted).ConfigureAwait(false);
+            if (await AuthorizeAsync(context, HybridApiRoute.GetExecutionAudit, description?.Workflow, id).ConfigureAwait(false) is { } denied)
+            {
+                return denied;
+            }
+
+            var entries = await _audit.QueryByExecutionAsync(id, context.RequestAborted).ConfigureAwait(false);
+            if (description is null && entries.Count == 0)
+            {
+                return Problems.ExecutionNotFound(id);
+            }
+
+            var views = entries
+                .Select(e => new AuditEntryView(
+                    e.Id, e.Time, e.Subject, e.ClientId, e.Issuer, e.Groups, e.Action, e.Workflow, e.ExecutionId, e.State, e.Resource,
+                    e.Decision.ToString(), e.Reason, e.PolicyRule, e.Error, e.TokenKind?.ToString(), e.CorrelationId))
+                .ToList();
+            return new JsonBodyResult(StatusCodes.Status200OK, new AuditResponse(id, views));
+        });
+
     /// <summary>Describes the execution, then asks the authorizer with its workflow, before a 404 can say anything.</summary>
-    private async Task<(ExecutionDescription? Description, IResult? Denied)> FindExecutionAsync(HttpContext context, HybridApiRoute route, string id)
+    private async Task<(ExecutionDescription? Description, HybridApiAuthorization? Authorization, IResult? Denied)> FindExecutionAsync(HttpContext context, HybridApiRoute route, string id)
     {
         var description = await _executions.DescribeAsync(id, context.RequestAborted).ConfigureAwait(false);
-        if (await AuthorizeAsync(context, route, description?.Workflow, id).ConfigureAwait(false) is { } denied)
+        var authorization = await _authorizer.AuthorizeAsync(new HybridApiRequest(route, description?.Workflow, id, context, description?.Subject)).ConfigureAwait(false);
+        if (Deny(route, authorization) is { } denied)
         {
-            return (null, denied);
+            return (null, null, denied);
         }
 
-        return description is null ? (null, Problems.ExecutionNotFound(id)) : (description, null);
+        return description is null ? (null, null, Problems.ExecutionNotFound(id)) : (description, authorization, null);
     }
 
     private async Task<IResult?> AuthorizeAsync(HttpContext context, HybridApiRoute route, string? workflow, string? executionId)
@@ -388,7 +479,7 @@ public sealed class HybridApiHandlers
         }
 
         authorization ??= HybridApiAuthorization.Forbidden("The authorizer gave no answer.");
-        if (authorization.Status is not (StatusCodes.Status401Unauthorized or StatusCodes.Status403Forbidden))
+        if (authorization.Status is not (StatusCodes.Status401Unauthorized or StatusCodes.Status403Forbidden or StatusCodes.Status503ServiceUnavailable))
         {
             authorization = HybridApiAuthorization.Forbidden(authorization.Detail ?? "The request is not allowed.");
         }

@@ -35,4 +35,10 @@ public enum HybridApiRoute
 
     /// <summary>POST /api/tasks/heartbeat.</summary>
     SendTaskHeartbeat,
+
+    /// <summary>POST /api/executions/{id}/token: the execution's caller hands in a fresh token.</summary>
+    SubmitToken,
+
+    /// <summary>GET /api/executions/{id}/audit.</summary>
+    GetExecutionAudit,
 }

@@ -1,4 +1,5 @@
 using Hybrid.Asl.Running;
+using Hybrid.Durable.Dispatch;
 using Hybrid.Durable.Executions;
 using Hybrid.Durable.History;
 using Microsoft.Extensions.DependencyInjection;
@@ -22,6 +23,18 @@ public static class DurableServiceCollectionExtensions
         services.TryAddSingleton<TaskHandlerRegistry>();
         services.TryAddSingleton<IExecutionHistoryStore, InMemoryExecutionHistoryStore>();
         services.TryAddSingleton<IExecutionService, DurableExecutionService>();
+        return services;
+    }
+
+    /// <summary>
+    /// Makes the dispatch activity check the caller's token again before every Task (<see cref="IdentityDispatchMiddleware"/>),
+    /// ahead of every other middleware, so that no handler or mock runs first. Needs the identity layer
+    /// (<c>AddHybridIdentity</c>), whose <c>ITokenSealer</c> also seals tokens at the start.
+    /// </summary>
+    public static IServiceCollection AddHybridIdentityChecks(this IServiceCollection services)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        services.Insert(0, ServiceDescriptor.Singleton<IDispatchMiddleware, IdentityDispatchMiddleware>());
         return services;
     }
 }

@@ -1,5 +1,6 @@
 using Hybrid.Api;
 using Hybrid.Durable.Executions;
+using Hybrid.Identity.Audit;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.DurableTask.Client;
@@ -14,7 +15,7 @@ namespace Hybrid.Functions;
 /// host.json's <c>routePrefix</c>, <c>api</c>, so the paths are the local host's. Authorization is the API's own
 /// (anonymous at the Functions level), as on the local host.
 /// </summary>
-public sealed class HttpFunctions(IExecutionServiceFactory executions, IWorkflowRegistry workflows, IHybridApiAuthorizer authorizer, ILogger<HybridApiHandlers> logger)
+public sealed class HttpFunctions(IExecutionServiceFactory executions, IWorkflowRegistry workflows, IHybridApiAuthorizer authorizer, IAuditLog audit, ILogger<HybridApiHandlers> logger)
 {
     [Function("Api-ListWorkflows")]
     public Task<IResult> ListWorkflows(
@@ -63,6 +64,20 @@ public sealed class HttpFunctions(IExecutionServiceFactory executions, IWorkflow
         string id) =>
         Handlers(client).StopExecutionAsync(Check.NotNull(request).HttpContext, id);
 
+    [Function("Api-SubmitToken")]
+    public Task<IResult> SubmitToken(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "executions/{id}/token")] HttpRequest request,
+        [DurableClient] DurableTaskClient client,
+        string id) =>
+        Handlers(client).SubmitTokenAsync(Check.NotNull(request).HttpContext, id);
+
+    [Function("Api-GetExecutionAudit")]
+    public Task<IResult> GetExecutionAudit(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "executions/{id}/audit")] HttpRequest request,
+        [DurableClient] DurableTaskClient client,
+        string id) =>
+        Handlers(client).GetExecutionAuditAsync(Check.NotNull(request).HttpContext, id);
+
     [Function("Api-SendTaskSuccess")]
     public Task<IResult> SendTaskSuccess(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "tasks/success")] HttpRequest request,
@@ -85,7 +100,7 @@ public sealed class HttpFunctions(IExecutionServiceFactory executions, IWorkflow
     /// The handlers over this invocation's client: the Functions host hands each invocation a Durable client through
     /// the binding, so the execution service is made per request (it holds no state worth sharing).
     /// </summary>
-    private HybridApiHandlers Handlers(DurableTaskClient client) => new(executions.Create(client), workflows, authorizer, logger);
+    private HybridApiHandlers Handlers(DurableTaskClient client) => new(executions.Create(client), workflows, authorizer, audit, logger);
 }
 
 /// <summary>Makes the execution service over the Durable client of one invocation.</summary>

@@ -9,6 +9,10 @@ namespace Hybrid.Identity;
 /// <summary>What is being attempted, for the policy and the audit entry.</summary>
 public sealed record AccessRequest
 {
+    /// <summary>The <see cref="Workflow"/> of a request about no one workflow (a listing): allowed when the principal may
+    /// perform the action on some workflow (<see cref="AccessPolicyEvaluator.EvaluateAny"/>). Workflow names never hold '*'.</summary>
+    public const string AnyWorkflow = "*";
+
     public required WorkflowAction Action { get; init; }
 
     public required string Workflow { get; init; }
@@ -21,6 +25,9 @@ public sealed record AccessRequest
     public string? Resource { get; init; }
 
     public string? CorrelationId { get; init; }
+
+    /// <summary>When set, only this subject is allowed (handing a fresh token to the execution it started); empty: no one.</summary>
+    public string? RequiredSubject { get; init; }
 
     /// <summary>The request is a step of an execution that was authorized when it started (an activity re-checking
     /// the token), not a new action. See <see cref="IdentityGateOptions.CutOffInFlightWorkOnExpiry"/>.</summary>
@@ -108,7 +115,7 @@ public sealed class IdentityGate
             && !_options.CutOffInFlightWorkOnExpiry
             && validation.Failure is { Category: TokenFailureCategory.Expired, ExpiredPrincipal: { } expired } expiry)
         {
-            var decision = _policy.Evaluate(expired, request.Action, request.Workflow);
+            var decision = Evaluate(expired, request);
             var reason = decision.IsAllowed
                 ? $"{decision.Reason}; {expiry.Reason}, but in-flight work goes on (CutOffInFlightWorkOnExpiry is off)"
                 : decision.Reason;
@@ -143,7 +150,7 @@ public sealed class IdentityGate
         else
         {
             var principal = validation.Principal;
-            var decision = _policy.Evaluate(principal, request.Action, request.Workflow);
+            var decision = Evaluate(principal, request);
             outcome = new AccessOutcome
             {
                 IsAllowed = decision.IsAllowed,
@@ -161,6 +168,35 @@ public sealed class IdentityGate
             };
         }
 
+        return await FinishAsync(outcome, request, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Records a decision a host makes without a token check, with the same fail-closed audit write: an execution the
+    /// host started itself (a schedule) has no token to check; a sealed token that cannot be unsealed is refused.
+    /// </summary>
+    /// <param name="request">What is attempted.</param>
+    /// <param name="failure">Null to allow; otherwise why the request is refused.</param>
+    /// <param name="allowedReason">Why a request without a failure is allowed (a refusal's reason is the failure's).</param>
+    /// <param name="cancellationToken">Cancels the audit write.</param>
+    public async ValueTask<AccessOutcome> RecordAsync(AccessRequest request, TokenFailure? failure, string? allowedReason = null, CancellationToken cancellationToken = default)
+    {
+        Check.NotNull(request);
+        var outcome = failure is null
+            ? new AccessOutcome { IsAllowed = true, StatusCode = 200, Reason = Check.NotBlank(allowedReason), Audit = Entry(request, null, AuditDecision.Allow, allowedReason, null, null) }
+            : new AccessOutcome
+            {
+                IsAllowed = false,
+                StatusCode = failure.HttpStatusCode,
+                Reason = failure.Reason,
+                TokenFailure = failure,
+                Audit = Entry(request, null, AuditDecision.Deny, failure.Reason, null, failure.AslError),
+            };
+        return await FinishAsync(outcome, request, cancellationToken).ConfigureAwait(false);
+    }
+
+    private async ValueTask<AccessOutcome> FinishAsync(AccessOutcome outcome, AccessRequest request, CancellationToken cancellationToken)
+    {
         Logs.AccessDecided(
             _logger,
             outcome.IsAllowed ? "allowed" : "denied",
@@ -186,6 +222,23 @@ public sealed class IdentityGate
         }
 
         return outcome;
+    }
+
+    private AccessDecision Evaluate(ValidatedPrincipal principal, AccessRequest request)
+    {
+        if (request.RequiredSubject is { } required && !string.Equals(required, principal.Subject, StringComparison.Ordinal))
+        {
+            return new AccessDecision(
+                false,
+                required.Length == 0
+                    ? $"the execution runs for no caller, so '{principal.Subject}' cannot hand it a token"
+                    : $"only '{required}', for whom the execution runs, may hand it a token, not '{principal.Subject}'",
+                null);
+        }
+
+        return request.Workflow == AccessRequest.AnyWorkflow
+            ? _policy.EvaluateAny(principal, request.Action)
+            : _policy.Evaluate(principal, request.Action, request.Workflow);
     }
 
     private AuditEntry Entry(AccessRequest request, ValidatedPrincipal? principal, AuditDecision decision, string reason, string? rule, string? error) => new()

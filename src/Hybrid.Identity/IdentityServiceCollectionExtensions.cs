@@ -18,12 +18,13 @@ public static class IdentityServiceCollectionExtensions
     public const string HttpClientName = "Hybrid.Identity";
 
     /// <summary>
-    /// Registers <see cref="ITokenValidator"/>, <see cref="AccessPolicyEvaluator"/>, <see cref="IdentityGate"/>,
+    /// Registers <see cref="ITokenValidator"/>, <see cref="AccessPolicyEvaluator"/>, <see cref="ReauthenticationOptions"/>, <see cref="IdentityGate"/>,
     /// <see cref="ITokenSealer"/> and, unless one is registered already, an <see cref="InMemoryAuditLog"/>.
     /// </summary>
     /// <param name="services">The container.</param>
     /// <param name="section">The <c>Identity</c> section: <see cref="TokenValidationOptions"/> at its root and
-    /// <see cref="IdentityGateOptions"/> at its root, <see cref="AccessPolicyOptions"/> under <c>Policy</c>.</param>
+    /// <see cref="IdentityGateOptions"/> at its root, <see cref="AccessPolicyOptions"/> under <c>Policy</c>,
+    /// <see cref="ReauthenticationOptions"/> under <c>Reauthentication</c>.</param>
     /// <remarks>The Data Protection key ring is left to the host: call <c>AddDataProtection().PersistKeysToBlobContainer(...)</c>
     /// on Azure or <c>PersistKeysToFileSystem</c> locally, with the application name <see cref="TokenSealing.ApplicationName"/>.</remarks>
     public static IServiceCollection AddHybridIdentity(this IServiceCollection services, IConfiguration section)
@@ -33,6 +34,7 @@ public static class IdentityServiceCollectionExtensions
         var options = section.Get<TokenValidationOptions>() ?? new TokenValidationOptions();
         var policy = section.GetSection("Policy").Get<AccessPolicyOptions>() ?? new AccessPolicyOptions();
         var gate = section.Get<IdentityGateOptions>() ?? new IdentityGateOptions();
+        var reauthentication = (section.GetSection("Reauthentication").Get<ReauthenticationOptions>() ?? new ReauthenticationOptions()).Validated();
 
         services.TryAddSingleton(TimeProvider.System);
         services.AddHttpClient(HttpClientName, c => c.Timeout = TimeSpan.FromSeconds(10));
@@ -43,6 +45,7 @@ public static class IdentityServiceCollectionExtensions
             sp.GetService<ILogger<TokenValidator>>(),
             sp.GetService<IHostEnvironment>()?.EnvironmentName));
         services.TryAddSingleton(new AccessPolicyEvaluator(policy));
+        services.TryAddSingleton(reauthentication);
         services.TryAddSingleton<IAuditLog, InMemoryAuditLog>();
         services.TryAddSingleton(sp => new IdentityGate(
             sp.GetRequiredService<ITokenValidator>(),

@@ -19,6 +19,8 @@ public sealed class AuthorizationTests(ApiHost host) : ApiTestBase(host)
         { "POST", "api/tasks/success", HybridApiRoute.SendTaskSuccess },
         { "POST", "api/tasks/failure", HybridApiRoute.SendTaskFailure },
         { "POST", "api/tasks/heartbeat", HybridApiRoute.SendTaskHeartbeat },
+        { "POST", "api/executions/x/token", HybridApiRoute.SubmitToken },
+        { "GET", "api/executions/x/audit", HybridApiRoute.GetExecutionAudit },
     };
 
     [Theory]
@@ -61,7 +63,7 @@ public sealed class AuthorizationTests(ApiHost host) : ApiTestBase(host)
 
         Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
         Assert.Same(caller, Assert.Single(Fake.Calls).Arguments[3]);
-        Assert.Equal((HybridApiRoute.StartExecution, "hello", (string?)null), Assert.Single(Host.Authorizer.Requests));
+        Assert.Equal((HybridApiRoute.StartExecution, "hello", "hello:mine"), Assert.Single(Host.Authorizer.Requests));
     }
 
     [Fact]

@@ -94,6 +94,20 @@ public sealed partial class GraphPageTests(ApiHost host, ITestOutputHelper outpu
     }
 
     [ChromiumFact]
+    public async Task GraphPage_ApiAsksForAToken_SaysWhereToPasteOne()
+    {
+        Host.Authorizer.Decide = r => r.Route == HybridApiRoute.Page
+            ? HybridApiAuthorization.Allow()
+            : HybridApiAuthorization.Unauthenticated("A bearer token is required.");
+
+        var dom = await Chromium.DumpDomAsync(Host.BaseAddress);
+
+        Assert.Contains("data-ready=\"true\"", dom, StringComparison.Ordinal);
+        Assert.Contains("<input id=\"token\" type=\"password\"", dom, StringComparison.Ordinal);
+        Assert.Contains("A bearer token is required. Paste a token into \"Token\" (hybrid token --sub alice --groups admins).", System.Net.WebUtility.HtmlDecode(dom), StringComparison.Ordinal);
+    }
+
+    [ChromiumFact]
     public async Task GraphPage_WorkflowWithoutExecution_DrawsEveryStateAndTransition()
     {
         Fake.Expect(nameof(IExecutionService.ListAsync));

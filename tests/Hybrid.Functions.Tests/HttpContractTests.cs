@@ -55,7 +55,7 @@ public sealed class HttpContractTests
 
         Assert.Equal(202, answer.Status);
         Assert.Same(caller, Assert.Single(_fake.Calls).Arguments[3]);
-        Assert.Equal((HybridApiRoute.StartExecution, "hello", (string?)null), Assert.Single(_authorizer.Requests));
+        Assert.Equal((HybridApiRoute.StartExecution, "hello", "hello:mine"), Assert.Single(_authorizer.Requests));
     }
 
     [Fact]
@@ -87,7 +87,7 @@ public sealed class HttpContractTests
         var (function, values) = Route(method, request.Path);
         var type = typeof(HttpFunctions);
         var entry = type.GetMethod(function.EntryPoint[(function.EntryPoint.LastIndexOf('.') + 1)..])!;
-        var functions = new HttpFunctions(new FakeFactory(_fake), _fake, _authorizer, NullLogger<HybridApiHandlers>.Instance);
+        var functions = new HttpFunctions(new FakeFactory(_fake), _fake, _authorizer, new Hybrid.Identity.Audit.InMemoryAuditLog(), NullLogger<HybridApiHandlers>.Instance);
         var arguments = entry.GetParameters().Select(p => p.ParameterType == typeof(HttpRequest) ? request
             : p.ParameterType == typeof(DurableTaskClient) ? null
             : (object?)(string?)values[p.Name!]).ToArray();

@@ -276,6 +276,56 @@ public sealed class IdentityGateTests
         Assert.Equal("corr-42", entry.CorrelationId);
     }
 
+    [Fact]
+    public async Task AuthorizeAsync_AnyWorkflow_AllowsWhenSomeWorkflowIsAllowedAndAuditsIt()
+    {
+        var outcome = await _gate.AuthorizeAsync(await _oidc.TokenAsync(client: "hybrid-reader"), Request(WorkflowAction.Read) with { Workflow = AccessRequest.AnyWorkflow });
+
+        Assert.True(outcome.IsAllowed, outcome.Reason);
+        var entry = Assert.Single(_audit.Entries);
+        Assert.Equal("*", entry.Workflow);
+        Assert.Equal("readers", entry.PolicyRule);
+    }
+
+    [Fact]
+    public async Task AuthorizeAsync_RequiredSubjectDiffers_Returns403AndAuditsWhoTried()
+    {
+        var outcome = await _gate.AuthorizeAsync(await _oidc.TokenAsync(), Request(WorkflowAction.Start) with { RequiredSubject = "alice" });
+
+        Assert.False(outcome.IsAllowed);
+        Assert.Equal(403, outcome.StatusCode);
+        Assert.Equal(IdentityErrors.AccessDenied, outcome.AslError);
+        var entry = Assert.Single(_audit.Entries);
+        Assert.Equal(AuditDecision.Deny, entry.Decision);
+        Assert.Equal("hybrid-admin", entry.Subject);
+        Assert.Equal("only 'alice', for whom the execution runs, may hand it a token, not 'hybrid-admin'", entry.Reason);
+    }
+
+    [Fact]
+    public async Task AuthorizeAsync_RequiredSubjectMatches_IsDecidedByThePolicy()
+    {
+        var outcome = await _gate.AuthorizeAsync(await _oidc.TokenAsync(), Request(WorkflowAction.Start) with { RequiredSubject = "hybrid-admin" });
+
+        Assert.True(outcome.IsAllowed, outcome.Reason);
+        Assert.Equal("admins", outcome.Decision!.Rule);
+    }
+
+    [Fact]
+    public async Task RecordAsync_AllowedAndRefused_AreAuditedLikeChecks()
+    {
+        var allowed = await _gate.RecordAsync(Request(WorkflowAction.Start), null, "started by the host");
+        var refused = await _gate.RecordAsync(Request(WorkflowAction.Start), new TokenFailure(TokenFailureCategory.Invalid, "cannot unseal"));
+
+        Assert.True(allowed.IsAllowed);
+        Assert.False(refused.IsAllowed);
+        Assert.Equal(401, refused.StatusCode);
+        Assert.Equal(IdentityErrors.TokenInvalid, refused.AslError);
+        Assert.Collection(
+            _audit.Entries,
+            e => Assert.Equal((AuditDecision.Allow, "started by the host", (string?)null), (e.Decision, e.Reason, e.Error)),
+            e => Assert.Equal((AuditDecision.Deny, "cannot unseal", (string?)IdentityErrors.TokenInvalid), (e.Decision, e.Reason, e.Error)));
+    }
+
     private static AccessRequest Request(WorkflowAction action) => new()
     {
         Action = action,

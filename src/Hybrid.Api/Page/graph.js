@@ -25,6 +25,7 @@
     workflow: document.getElementById('workflow'),
     execution: document.getElementById('execution'),
     refresh: document.getElementById('refresh'),
+    token: document.getElementById('token'),
     message: document.getElementById('message'),
     canvas: document.getElementById('canvas'),
     summary: document.getElementById('summary'),
@@ -442,11 +443,18 @@
     while (node.firstChild) { node.removeChild(node.firstChild); }
   }
 
+  // The API's bearer token, pasted by the user; kept for this tab only (sessionStorage), never in the URL.
+  var TOKEN_KEY = 'hybrid-token';
+
   function getJson(path) {
-    return fetch(API + path, { headers: { Accept: 'application/json' }, credentials: 'same-origin' }).then(function (r) {
+    var headers = { Accept: 'application/json' };
+    var token = sessionStorage.getItem(TOKEN_KEY);
+    if (token) { headers.Authorization = 'Bearer ' + token; }
+    return fetch(API + path, { headers: headers, credentials: 'same-origin' }).then(function (r) {
       return r.json().catch(function () { return null; }).then(function (body) {
         if (!r.ok) {
-          throw new Error((body && (body.detail || body.title)) || ('HTTP ' + r.status));
+          var detail = (body && (body.detail || body.title)) || ('HTTP ' + r.status);
+          throw new Error(r.status === 401 ? detail + ' Paste a token into "Token" (hybrid token --sub alice --groups admins).' : detail);
         }
         return body;
       });
@@ -579,6 +587,12 @@
 
   el.workflow.addEventListener('change', function () { done(loadWorkflow(el.workflow.value)); });
   el.execution.addEventListener('change', function () { done(loadExecution(el.execution.value)); });
+  el.token.value = sessionStorage.getItem(TOKEN_KEY) || '';
+  el.token.addEventListener('change', function () {
+    var token = el.token.value.trim();
+    if (token) { sessionStorage.setItem(TOKEN_KEY, token); } else { sessionStorage.removeItem(TOKEN_KEY); }
+    done(loadWorkflows().then(function () { return current.workflow ? loadWorkflow(current.workflow) : null; }));
+  });
   el.refresh.addEventListener('click', function () {
     if (current.workflow) {
       var id = current.execution;

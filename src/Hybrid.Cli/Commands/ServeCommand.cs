@@ -26,9 +26,10 @@ internal static class ServeCommand
         var mocks = new Option<string?>("--mocks") { Description = "Folder (or file) of Step Functions Local *.mock.json files that answer Task states (Hybrid:Mocks)." };
         var testCase = new Option<string?>("--test-case") { Description = "Mock test case to use; a workflow without it uses its first (Hybrid:TestCase)." };
         var skipWaits = new Option<bool>("--skip-waits") { Description = "Wait states and Retry intervals take no time (Hybrid:SkipWaits)." };
+        var environment = new Option<string?>("--environment") { Description = "Host environment (Hybrid:Environment; default Development, which trusts the tokens of 'hybrid token')." };
         var command = new Command("serve", "Serves the HTTP API and the workflow graph page on an embedded durable backend.")
         {
-            workflows, urls, backend, connection, taskHub, mocks, testCase, skipWaits,
+            workflows, urls, backend, connection, taskHub, mocks, testCase, skipWaits, environment,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -44,7 +45,8 @@ internal static class ServeCommand
                     parse.GetValue(taskHub),
                     parse.GetValue(mocks),
                     parse.GetValue(testCase),
-                    parse.GetResult(skipWaits) is null ? null : parse.GetValue(skipWaits));
+                    parse.GetResult(skipWaits) is null ? null : parse.GetValue(skipWaits),
+                    parse.GetValue(environment));
             }
             catch (Exception e) when (e is InvalidOperationException or FormatException)
             {
@@ -72,7 +74,8 @@ internal static class ServeCommand
         string? taskHub = null,
         string? mocks = null,
         string? testCase = null,
-        bool? skipWaits = null)
+        bool? skipWaits = null,
+        string? environment = null)
     {
         var section = configuration.GetSection("Hybrid").Exists() ? configuration.GetSection("Hybrid") : configuration;
         var defaults = new LocalHostOptions();
@@ -100,6 +103,8 @@ internal static class ServeCommand
             SkipWaits = skipWaits ?? section.GetValue<bool?>("SkipWaits") ?? false,
             Schedules = schedules,
             Aws = AwsHostOptions.FromConfiguration(section.GetSection("Aws")),
+            Environment = environment ?? section["Environment"] ?? defaults.Environment,
+            Identity = section.GetSection("Identity"),
             Backend = new DurableBackendOptions
             {
                 Backend = kind,
@@ -127,6 +132,12 @@ internal static class ServeCommand
             console.Error.WriteLine($"hybrid: {e.Message}");
             return ExitCodes.BadInput;
         }
+        catch (InvalidOperationException e)
+        {
+            // The Identity configuration (binding, policy rules, issuer settings).
+            console.Error.WriteLine($"hybrid: configuration: {e.Message}");
+            return ExitCodes.BadInput;
+        }
 
         await using (app)
         {
@@ -144,6 +155,9 @@ internal static class ServeCommand
             console.Out.WriteLine($"Hybrid is serving {count} workflow(s) from {Path.GetFullPath(options.Workflows)} on the {(options.Backend.Backend == DurableBackendKind.InMemory ? "in-memory" : "Azure Storage")} backend.");
             console.Out.WriteLine($"  graph page: {options.Urls.Split(';')[0].TrimEnd('/')}/");
             console.Out.WriteLine($"  HTTP API:   {options.Urls.Split(';')[0].TrimEnd('/')}/api/workflows");
+            console.Out.WriteLine(options.Identity is { } identity && identity.GetChildren().Any()
+                ? "  identity:   every request and every Task checks the caller's token (Hybrid:Identity)."
+                : "  identity:   Development defaults: send 'Authorization: Bearer $(hybrid token --sub alice --groups admins)'.");
             console.Out.WriteLine("Press Ctrl+C to stop.");
             try
             {

@@ -59,8 +59,24 @@ public sealed record ExecutionFilter(string? Workflow = null, string? Status = n
 public sealed record ExecutionPage(IReadOnlyList<ExecutionDescription> Executions, string? ContinuationToken);
 
 /// <summary>The verified caller on whose behalf an execution runs (filled by the identity layer).</summary>
+/// <param name="Subject">The token's subject (<c>sub</c>, or the client id of a client-credentials token).</param>
+/// <param name="ClientId">The OAuth client (<c>client_id</c> or <c>azp</c>).</param>
+/// <param name="Issuer">The token's issuer.</param>
+/// <param name="Groups">Every <c>groups</c> value.</param>
+/// <param name="Scopes">The token's scopes.</param>
+/// <param name="SealedToken">The token, already sealed for this execution (see <see cref="Token"/>).</param>
 public sealed record Caller(string Subject, string? ClientId, string? Issuer, IReadOnlyList<string> Groups, IReadOnlyList<string> Scopes, string? SealedToken = null)
 {
+    /// <summary>
+    /// The bearer token as presented, held in memory only: the execution service seals it, bound to the execution id,
+    /// before anything is stored, so every activity can check it again. Never printed by <see cref="ToString"/>.
+    /// </summary>
+    public string? Token { get; init; }
+
+    /// <summary>How long the execution waits for a fresh token when this one expires; null: the next Task fails at once.</summary>
+    public TimeSpan? ReauthenticationWait { get; init; }
+
+    /// <summary><c>$$.Execution.Principal</c>: <c>{"sub","client_id","iss","groups":[...],"scopes":[...]}</c>.</summary>
     public JsonObject ToPrincipal()
     {
         var groups = new JsonArray();
@@ -76,6 +92,13 @@ public sealed record Caller(string Subject, string? ClientId, string? Issuer, IR
         }
 
         return new JsonObject { ["sub"] = Subject, ["client_id"] = ClientId, ["iss"] = Issuer, ["groups"] = groups, ["scopes"] = scopes };
+    }
+
+    private bool PrintMembers(System.Text.StringBuilder builder)
+    {
+        builder.Append("Subject = ").Append(Subject).Append(", ClientId = ").Append(ClientId).Append(", Issuer = ").Append(Issuer)
+            .Append(", Groups = [").AppendJoin(", ", Groups).Append("], Scopes = [").AppendJoin(", ", Scopes).Append(']');
+        return true;
     }
 }
 
@@ -101,6 +124,14 @@ public interface IExecutionService
     Task SendTaskFailureAsync(string taskToken, string? error, string? cause, CancellationToken cancellationToken = default);
 
     Task SendTaskHeartbeatAsync(string taskToken, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Hands a running execution a fresh token of its caller (<see cref="Caller.Token"/>): sealed, then delivered to the
+    /// execution and to its running branches, so that an execution waiting for re-authentication goes on.
+    /// </summary>
+    /// <exception cref="ExecutionNotFoundException">No such execution.</exception>
+    /// <exception cref="TokenNotAcceptedException">The execution has finished, or does not wait for re-authentication.</exception>
+    Task SubmitTokenAsync(string executionId, Caller caller, CancellationToken cancellationToken = default);
 }
 
 /// <summary>Base of the execution operations' failures; <see cref="Code"/> is the Step Functions error code.</summary>
@@ -123,6 +154,9 @@ public sealed class ExecutionAlreadyExistsException(string name)
 
 /// <summary>400: the request is malformed (bad name, input too large, invalid JSON).</summary>
 public sealed class InvalidExecutionRequestException(string code, string message) : ExecutionOperationException(code, message);
+
+/// <summary>409: the execution cannot take a fresh token: it has finished, or its workflow does not wait for re-authentication.</summary>
+public sealed class TokenNotAcceptedException(string message) : ExecutionOperationException("TokenNotAccepted", message);
 
 /// <summary>404/400: the task token is unknown, malformed, or its task is no longer waiting.</summary>
 public sealed class TaskTokenException(string code, string message) : ExecutionOperationException(code, message);

@@ -1,10 +1,10 @@
-using System.Security.Cryptography;
 using System.Text.Json.Nodes;
 using Hybrid.Asl.Errors;
 using Hybrid.Asl.Execution;
 using Hybrid.Asl.Json;
 using Hybrid.Durable.History;
 using Hybrid.Durable.Orchestration;
+using Hybrid.Identity.Sealing;
 using Microsoft.DurableTask;
 using Microsoft.DurableTask.Client;
 
@@ -24,13 +24,17 @@ public sealed record ExecutionServiceOptions
     public RunSettings Run { get; init; } = RunSettings.Default;
 }
 
-/// <summary>The execution operations on a Durable Task client: one orchestration instance per execution.</summary>
+/// <summary>
+/// The execution operations on a Durable Task client: one orchestration instance per execution. A caller's token is
+/// sealed with <paramref name="sealer"/> (bound to the execution id) before it enters durable state.
+/// </summary>
 public sealed class DurableExecutionService(
     DurableTaskClient client,
     IWorkflowRegistry workflows,
     IExecutionHistoryStore history,
     TimeProvider time,
-    ExecutionServiceOptions options) : IExecutionService
+    ExecutionServiceOptions options,
+    ITokenSealer? sealer = null) : IExecutionService
 {
     /// <summary>Starts of the same execution id are serialised (check, then schedule); others run in parallel.</summary>
     private readonly SemaphoreSlim[] _startLocks = [.. Enumerable.Range(0, 64).Select(_ => new SemaphoreSlim(1, 1))];
@@ -41,7 +45,7 @@ public sealed class DurableExecutionService(
 
         // A generated name (128 random bits) cannot be taken, so it needs no existence check: one round trip fewer.
         var named = name is not null;
-        name ??= RandomNumberGenerator.GetHexString(32, lowercase: true);
+        name ??= ExecutionIds.NewName();
         if (ExecutionNames.Problem(name) is { } problem)
         {
             throw new InvalidExecutionRequestException("InvalidName", problem);
@@ -83,7 +87,8 @@ public sealed class DurableExecutionService(
                 RoleArn: null,
                 caller is null ? null : AslJson.ToJsonString(caller.ToPrincipal()),
                 caller?.Subject,
-                caller?.SealedToken);
+                caller is null ? null : Seal(caller, id),
+                caller?.ReauthenticationWait);
             DateTimeOffset? deadline = definition.StateMachine.TimeoutSeconds is { } timeout ? start.AddSeconds(timeout) : null;
             var machineRun = new MachineRun(definition.Definition, inputText, meta, IsRoot: true, null, null, deadline, null, 0, options.Run);
             await client.ScheduleNewOrchestrationInstanceAsync(DurableNames.Machine, machineRun, new StartOrchestrationOptions(id), cancellationToken);
@@ -252,6 +257,55 @@ public sealed class DurableExecutionService(
 
     public Task SendTaskHeartbeatAsync(string taskToken, CancellationToken cancellationToken = default) =>
         RaiseAsync(taskToken, id => TaskTokens.HeartbeatEvent(id), new TaskCallback("heartbeat", null, null, null), cancellationToken);
+
+    public async Task SubmitTokenAsync(string executionId, Caller caller, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(caller);
+        var metadata = ExecutionIds.TrySplit(executionId, out _, out _) ? await client.GetInstanceAsync(executionId, getInputsAndOutputs: true, cancellationToken) : null;
+        if (metadata?.ReadInputAs<MachineRun>() is not { IsRoot: true } run)
+        {
+            throw new ExecutionNotFoundException(executionId);
+        }
+
+        if (!metadata.IsRunning && metadata.RuntimeStatus != OrchestrationRuntimeStatus.Pending)
+        {
+            throw new TokenNotAcceptedException($"The execution '{executionId}' has finished; it takes no fresh token.");
+        }
+
+        if (run.Execution.ReauthenticationWait is null)
+        {
+            throw new TokenNotAcceptedException(
+                $"The execution '{executionId}' does not wait for re-authentication: its workflow '{run.Execution.Workflow}' is not listed in Identity:Reauthentication:Workflows.");
+        }
+
+        var fresh = new FreshToken(Seal(caller, executionId) ?? throw new InvalidExecutionRequestException("InvalidToken", "No token was handed in."));
+        await client.RaiseEventAsync(executionId, FreshToken.EventName, fresh, cancellationToken);
+
+        // Branches and Map iterations are instances of their own ("{id}~..."); whichever of them waits takes the token too.
+        var children = new OrchestrationQuery
+        {
+            InstanceIdPrefix = executionId + "~",
+            Statuses = [OrchestrationRuntimeStatus.Running, OrchestrationRuntimeStatus.Pending],
+            PageSize = 1000,
+        };
+        await foreach (var child in client.GetAllInstancesAsync(children).WithCancellation(cancellationToken))
+        {
+            await client.RaiseEventAsync(child.InstanceId, FreshToken.EventName, fresh, cancellationToken);
+        }
+    }
+
+    /// <summary>The caller's token sealed for the execution id; a bearer token is never stored in the clear.</summary>
+    private string? Seal(Caller caller, string executionId)
+    {
+        if (caller.Token is not { } token)
+        {
+            return caller.SealedToken;
+        }
+
+        return sealer is null
+            ? throw new InvalidOperationException("The caller's token cannot be stored unsealed: register an ITokenSealer (AddHybridIdentity).")
+            : sealer.Seal(token, executionId);
+    }
 
     private async Task RaiseAsync(string taskToken, Func<string, string> eventName, TaskCallback callback, CancellationToken cancellationToken)
     {

@@ -5,6 +5,9 @@ public static class ExecutionIds
 {
     public static string Create(string workflow, string name) => $"{workflow}:{name}";
 
+    /// <summary>A name for a start that gave none: 128 random bits as 32 hex digits.</summary>
+    public static string NewName() => System.Security.Cryptography.RandomNumberGenerator.GetHexString(32, lowercase: true);
+
     /// <summary>Splits an execution id; false for ids of branches (which hold '~') or malformed ids.</summary>
     public static bool TrySplit(string executionId, out string workflow, out string name)
     {

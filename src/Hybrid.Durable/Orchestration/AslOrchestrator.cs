@@ -61,6 +61,7 @@ public sealed class AslOrchestrator : TaskOrchestrator<MachineRun, RunOutcome?>
 
             context.ContinueAsNew(input with
             {
+                Execution = port.CurrentExecution,
                 Resume = new ResumePoint(next.StateName, AslJson.ToJsonString(next.Input), AslJson.ToJsonString(variables)),
                 Generation = input.Generation + 1,
                 Settings = port.CurrentSettings,

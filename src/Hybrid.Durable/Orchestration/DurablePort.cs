@@ -4,6 +4,7 @@ using Hybrid.Asl.Execution;
 using Hybrid.Asl.Expressions;
 using Hybrid.Asl.Json;
 using Hybrid.Asl.Model;
+using Hybrid.Identity;
 using Microsoft.DurableTask;
 
 namespace Hybrid.Durable.Orchestration;
@@ -25,14 +26,19 @@ internal sealed class DurablePort : IExecutionPort, IHistorySink
     private int _children;
     private int _tasks;
     private TimeSpan _skipped;
+    private string? _sealedToken;
 
     public DurablePort(TaskOrchestrationContext context, MachineRun run, StateMachine machine)
     {
         _context = context;
         _run = run;
         _machine = machine;
+        _sealedToken = run.Execution.SealedToken;
         Entropy = new OrchestrationEntropy(context);
     }
+
+    /// <summary>The execution with the caller's latest token (a fresh one may have replaced it), for children and ContinueAsNew.</summary>
+    public ExecutionMeta CurrentExecution => _sealedToken == _run.Execution.SealedToken ? _run.Execution : _run.Execution with { SealedToken = _sealedToken };
 
     /// <summary>Durable operations (tasks, timers, branch batches) in this generation, for ContinueAsNew.</summary>
     public int Operations { get; private set; }
@@ -121,7 +127,7 @@ internal sealed class DurablePort : IExecutionPort, IHistorySink
         var key = $"{_context.InstanceId}@{_run.Generation}/{_tasks++}";
 
         // A replayed call's result comes from the history and its request is never sent, so it is not built either.
-        var request = _context.IsReplaying
+        DispatchRequest Request() => _context.IsReplaying
             ? Replayed(invocation, key)
             : new DispatchRequest(
                 _run.Execution.ExecutionId,
@@ -134,29 +140,28 @@ internal sealed class DurablePort : IExecutionPort, IHistorySink
                 Credentials(invocation),
                 AslJson.ToJsonString(invocation.Context),
                 _run.Execution.Subject,
-                _run.Execution.SealedToken,
+                _sealedToken,
                 TakePending(),
                 key);
-
-        var call = _context.CallActivityAsync<DispatchResult>(DurableNames.Dispatch, request);
         var waitsForToken = invocation.Resource.EndsWith(".waitForTaskToken", StringComparison.Ordinal);
-        DateTime? timeoutAt = invocation.TimeoutSeconds is { } seconds ? TimerTime(UtcNow.AddSeconds(seconds)) : null;
-        DispatchResult result;
-        if (timeoutAt is { } limit && !waitsForToken)
+        DateTime? TimeoutAt() => invocation.TimeoutSeconds is { } seconds ? TimerTime(UtcNow.AddSeconds(seconds)) : null;
+        var timeoutAt = TimeoutAt();
+        var result = await DispatchAsync(Request(), invocation, waitsForToken ? null : timeoutAt);
+
+        // The token expired and the execution waits for its caller to sign in again: pause until a fresh token arrives
+        // (POST /api/executions/{id}/token), then dispatch again with it (the task's timeout starts again, since no
+        // handler has run yet); after the bound, the task fails as it was.
+        while (result.Error == IdentityErrors.TokenExpired && _run.Execution.ReauthenticationWait is { } wait)
         {
-            using var cts = new CancellationTokenSource();
-            var timer = _context.CreateTimer(limit, cts.Token);
-            if (await Task.WhenAny(call, timer) == timer)
+            if (await WaitForFreshTokenAsync(wait) is not { } fresh)
             {
-                throw new AslException(ErrorNames.Timeout, $"Task '{invocation.StateName}' did not finish within {invocation.TimeoutSeconds} seconds.");
+                result = result with { Cause = $"{result.Cause}; no fresh token was handed in within {wait} (POST /api/executions/{_run.Execution.ExecutionId}/token)" };
+                break;
             }
 
-            CancelTimers(cts);
-            result = await call;
-        }
-        else
-        {
-            result = await call;
+            _sealedToken = fresh;
+            timeoutAt = TimeoutAt();
+            result = await DispatchAsync(Request(), invocation, waitsForToken ? null : timeoutAt);
         }
 
         if (result.Error is not null)
@@ -215,7 +220,7 @@ internal sealed class DurablePort : IExecutionPort, IHistorySink
             Credentials(invocation),
             null,
             _run.Execution.Subject,
-            _run.Execution.SealedToken,
+            _sealedToken,
             null,
             key);
         for (var poll = 1; ; poll++)
@@ -251,6 +256,36 @@ internal sealed class DurablePort : IExecutionPort, IHistorySink
                 ? throw new AslException(result.Error, result.Cause ?? "")
                 : result.Output is null ? null : AslJson.Parse(result.Output);
         }
+    }
+
+    /// <summary>Calls the dispatch activity; a task with a timeout (<paramref name="limit"/>) races it against a timer.</summary>
+    private async Task<DispatchResult> DispatchAsync(DispatchRequest request, TaskInvocation invocation, DateTime? limit)
+    {
+        var call = _context.CallActivityAsync<DispatchResult>(DurableNames.Dispatch, request);
+        if (limit is { } at)
+        {
+            using var cts = new CancellationTokenSource();
+            var timer = _context.CreateTimer(at, cts.Token);
+            if (await Task.WhenAny(call, timer) == timer)
+            {
+                throw new AslException(ErrorNames.Timeout, $"Task '{invocation.StateName}' did not finish within {invocation.TimeoutSeconds} seconds.");
+            }
+
+            CancelTimers(cts);
+        }
+
+        return await call;
+    }
+
+    /// <summary>The sealed fresh token, or null when none arrived within <paramref name="wait"/> (real time, even with SkipWaits).</summary>
+    private async Task<string?> WaitForFreshTokenAsync(TimeSpan wait)
+    {
+        using var cts = new CancellationTokenSource();
+        var fresh = _context.WaitForExternalEvent<FreshToken>(FreshToken.EventName, cts.Token);
+        var timer = _context.CreateTimer(RealNow.UtcDateTime + wait, cts.Token);
+        var winner = await Task.WhenAny(fresh, timer);
+        CancelTimers(cts);
+        return winner == fresh ? (await fresh).SealedToken : null;
     }
 
     private async Task<JsonNode?> WaitForCallbackAsync(TaskInvocation invocation, string id)
@@ -391,7 +426,7 @@ internal sealed class DurablePort : IExecutionPort, IHistorySink
 
                 return _context.CallSubOrchestratorAsync<BatchOutcome>(
                     DurableNames.Batch,
-                    new BatchRun(definition, items, _run.Execution, variables, _run.DeadlineUtc, inner, batch.ToleratedFailures, CurrentSettings),
+                    new BatchRun(definition, items, CurrentExecution, variables, _run.DeadlineUtc, inner, batch.ToleratedFailures, CurrentSettings),
                     new SubOrchestrationOptions { InstanceId = NextChildId() });
             },
             outcome => outcome.Failures);
@@ -419,7 +454,7 @@ internal sealed class DurablePort : IExecutionPort, IHistorySink
     private MachineRun BranchRunFor(BranchRun branch, string? variables) => new(
         BranchDefinition(branch.MachinePointer),
         AslJson.ToJsonString(branch.Input),
-        _run.Execution,
+        CurrentExecution,
         IsRoot: false,
         variables,
         branch.MapItem is null ? null : AslJson.ToJsonString(branch.MapItem),

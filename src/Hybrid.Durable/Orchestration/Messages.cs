@@ -9,7 +9,12 @@ namespace Hybrid.Durable.Orchestration;
 // the Durable history is exactly what the engine produced (numbers keep their text) and no serializer setting can
 // change it.
 
-/// <summary>The execution's identity: the context object's Execution and StateMachine fields.</summary>
+/// <summary>
+/// The execution's identity: the context object's Execution and StateMachine fields, and its caller: the
+/// <c>$$.Execution.Principal</c> object (JSON text), the subject (null for an execution the host started itself), the
+/// token sealed for this execution id (every activity checks it again), and how long the execution waits for a fresh
+/// token once that one has expired (null: it does not wait).
+/// </summary>
 public sealed record ExecutionMeta(
     string ExecutionId,
     string ExecutionArn,
@@ -21,7 +26,9 @@ public sealed record ExecutionMeta(
     string? RoleArn,
     string? Principal,
     string? Subject,
-    string? SealedToken)
+    string? SealedToken,
+    // Left out when null, so the inputs of executions that do not wait serialize as before this field existed.
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] TimeSpan? ReauthenticationWait = null)
 {
     public ExecutionInfo ToExecutionInfo() => new(
         ExecutionArn,
@@ -163,6 +170,13 @@ public sealed record DispatchResult(
     string? Cause,
     bool CompletesTask = false,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] TaskPending? Pending = null);
+
+/// <summary>A fresh token of the execution's caller, sealed for the execution id, raised as the external event <see cref="EventName"/>.</summary>
+public sealed record FreshToken(string SealedToken)
+{
+    /// <summary>The external event that hands an execution waiting for re-authentication a fresh token.</summary>
+    public const string EventName = "HybridToken";
+}
 
 /// <summary>A task-token callback, raised as an external event on the waiting instance.</summary>
 public sealed record TaskCallback(string Kind, string? Output, string? Error, string? Cause);

@@ -1,3 +1,5 @@
+using Azure.Data.Tables;
+using Azure.Storage.Blobs;
 using Hybrid.Api;
 using Hybrid.Asl.Running;
 using Hybrid.Aws;
@@ -10,10 +12,14 @@ using Hybrid.Durable.History;
 using Hybrid.Durable.Orchestration;
 using Hybrid.Host.Backends;
 using Hybrid.Host.Timers;
+using Hybrid.Identity.Audit;
 using Hybrid.Identity.Sealing;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
 namespace Hybrid.Host.Local;
@@ -21,15 +27,40 @@ namespace Hybrid.Host.Local;
 /// <summary>
 /// The local host behind <c>hybrid serve</c>: the workflows of a folder, the embedded durable backend (in memory, or
 /// Azure Storage against Azurite), the HTTP API and graph page, mocked Task answers, cron schedules and, when configured,
-/// the AWS Step Functions bridge and role sweeper.
+/// the AWS Step Functions bridge and role sweeper. Every request and every Task checks the caller's token (see
+/// docs/identity.md).
 /// </summary>
 public static class LocalHost
 {
+    /// <summary>The policy rule of the embedded defaults: group <c>admins</c> may do everything.</summary>
+    public const string DevelopmentRule = "development-admins";
+
+    /// <summary>
+    /// The embedded identity defaults, for Development only: trust the local development issuer (the tokens of
+    /// <c>hybrid token</c>) and let its group <c>admins</c> start, read, stop and call back every workflow.
+    /// </summary>
+    /// <param name="keyFolder">Where the development key is kept (default <c>~/.hybrid/dev-identity</c>).</param>
+    public static IConfiguration DevelopmentIdentity(string? keyFolder = null) => new ConfigurationBuilder()
+        .AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["TrustDevelopmentIssuer"] = "true",
+            ["DevelopmentKeyFolder"] = keyFolder,
+            ["Policy:Rules:0:Name"] = DevelopmentRule,
+            ["Policy:Rules:0:Workflows:0"] = "*",
+            ["Policy:Rules:0:Actions:0"] = "Start",
+            ["Policy:Rules:0:Actions:1"] = "Read",
+            ["Policy:Rules:0:Actions:2"] = "Stop",
+            ["Policy:Rules:0:Actions:3"] = "Callback",
+            ["Policy:Rules:0:Groups:0"] = "admins",
+        })
+        .Build();
+
     /// <summary>Builds the host; everything that can be wrong in the options is reported here, before anything starts.</summary>
     /// <exception cref="WorkflowRegistryException">A definition is invalid.</exception>
     /// <exception cref="DirectoryNotFoundException">The workflows or mocks folder does not exist.</exception>
     /// <exception cref="FormatException">A mock file or a schedule is malformed.</exception>
     /// <exception cref="ArgumentException">A backend option cannot work.</exception>
+    /// <exception cref="InvalidOperationException">The Identity configuration is incomplete or inconsistent.</exception>
     public static WebApplication Build(LocalHostOptions options, Action<WebApplicationBuilder>? configure = null)
     {
         ArgumentNullException.ThrowIfNull(options);
@@ -44,7 +75,16 @@ public static class LocalHost
             }
         }
 
-        var builder = WebApplication.CreateSlimBuilder();
+        var configured = options.Identity is { } section && section.GetChildren().Any();
+        var development = string.Equals(options.Environment, Environments.Development, StringComparison.OrdinalIgnoreCase);
+        if (!configured && !development)
+        {
+            throw new InvalidOperationException(
+                $"No Identity is configured and the environment is '{options.Environment}': the embedded defaults trust the local development issuer, " +
+                "which only Development may do. Configure Hybrid:Identity (Authority, Audiences, Policy; see docs/identity.md) or serve in Development.");
+        }
+
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { EnvironmentName = options.Environment });
         builder.WebHost.UseUrls(options.Urls);
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
         builder.Logging.AddFilter("Hybrid", LogLevel.Information);
@@ -63,6 +103,17 @@ public static class LocalHost
         if (options.Backend.Backend == DurableBackendKind.AzureStorage)
         {
             builder.Services.AddSingleton<IExecutionHistoryStore>(new TableExecutionHistoryStore(options.Backend.ConnectionString, options.Backend.TaskHub + "Events"));
+
+            // The audit log in a table beside the history; the Data Protection key ring in a blob container, outside
+            // the durable state, so a restarted host unseals the tokens its executions hold.
+            builder.Services.AddSingleton<IAuditLog>(new TableAuditLog(new TableServiceClient(options.Backend.ConnectionString).GetTableClient(options.Backend.TaskHub + "Audit")));
+            var keys = new BlobServiceClient(options.Backend.ConnectionString).GetBlobContainerClient(options.Backend.TaskHub.ToLowerInvariant() + "-keys");
+            builder.Services.AddSingleton<ITokenSealer>(new TokenSealer(TokenSealing.CreateProvider(new BlobXmlRepository(keys))));
+        }
+        else
+        {
+            // In-memory executions end with the process, and so may the keys that seal their tokens.
+            builder.Services.AddSingleton<ITokenSealer>(new TokenSealer(new EphemeralDataProtectionProvider()));
         }
 
         if (options.Aws is { } aws)
@@ -70,6 +121,8 @@ public static class LocalHost
             AddAws(builder.Services, aws);
         }
 
+        builder.Services.AddHybridApiIdentity(configured ? options.Identity! : DevelopmentIdentity());
+        builder.Services.AddHybridIdentityChecks();
         builder.Services.AddHybridExecutions(new ExecutionServiceOptions { Run = RunSettings.Default with { SkipWaits = options.SkipWaits } });
         builder.Services.AddHybridDurableBackend(options.Backend, tasks => tasks.AddHybridTasks());
         builder.Services.AddHybridApi();
@@ -80,6 +133,18 @@ public static class LocalHost
 
         configure?.Invoke(builder);
         var app = builder.Build();
+
+        // Build the identity layer now, so a configuration it refuses stops the host before it listens.
+        try
+        {
+            _ = app.Services.GetRequiredService<IHybridApiAuthorizer>();
+        }
+        catch
+        {
+            ((IDisposable)app).Dispose();
+            throw;
+        }
+
         app.MapHybridApi();
         return app;
     }

@@ -1,4 +1,5 @@
 using Hybrid.Host.Backends;
+using Microsoft.Extensions.Configuration;
 
 namespace Hybrid.Host.Local;
 
@@ -28,6 +29,18 @@ public sealed record LocalHostOptions
 
     /// <summary>The AWS bridge and the role sweeper; null leaves them out.</summary>
     public AwsHostOptions? Aws { get; init; }
+
+    /// <summary>
+    /// The host environment (default <c>Development</c>, as befits a local host). Only in Development is the local
+    /// development issuer trusted, and only there may <see cref="Identity"/> be left out.
+    /// </summary>
+    public string Environment { get; init; } = "Development";
+
+    /// <summary>
+    /// The <c>Identity</c> section (Ping issuer, audiences, access policy, re-authentication; see docs/identity.md).
+    /// Null or empty: the embedded defaults of <see cref="LocalHost.DevelopmentIdentity"/>, in Development only.
+    /// </summary>
+    public IConfiguration? Identity { get; init; }
 
     /// <summary>Scheduled starts, by name: a cron expression, a workflow and an input.</summary>
     public IReadOnlyDictionary<string, ScheduleOptions> Schedules { get; init; } = new Dictionary<string, ScheduleOptions>();

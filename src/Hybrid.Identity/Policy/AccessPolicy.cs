@@ -13,6 +13,9 @@ public enum WorkflowAction
 
     /// <summary>Stop a running execution.</summary>
     Stop,
+
+    /// <summary>Complete, fail or heartbeat a task that waits for a task token (<c>/api/tasks/*</c>).</summary>
+    Callback,
 }
 
 /// <summary>Whether a matching rule grants or refuses. A matching Deny rule wins over any Allow rule.</summary>
@@ -119,6 +122,28 @@ public sealed class AccessPolicyEvaluator
             null);
     }
 
+    /// <summary>
+    /// For a request about no one workflow (a listing): allowed when some Allow rule lets the principal perform the
+    /// action on some workflow. The caller then shows only the workflows <see cref="Evaluate"/> allows one by one.
+    /// </summary>
+    public AccessDecision EvaluateAny(ValidatedPrincipal principal, WorkflowAction action)
+    {
+        Check.NotNull(principal);
+        foreach (var rule in _allow)
+        {
+            if (Matches(rule, principal, action, workflow: null, out var via))
+            {
+                return new AccessDecision(true, $"rule '{rule.Name}' allows {Verb(action)} some workflows to {via}; only those are shown", rule.Name);
+            }
+        }
+
+        return new AccessDecision(
+            false,
+            $"no rule allows {Verb(action)} any workflow to subject '{principal.Subject}' " +
+            $"(groups: {List(principal.Groups)}; scopes: {List(principal.Scopes)})",
+            null);
+    }
+
     /// <summary>Glob match where <c>*</c> matches any run of characters; case-sensitive like workflow names.</summary>
     internal static bool GlobMatches(string pattern, string value)
     {
@@ -154,10 +179,11 @@ public sealed class AccessPolicyEvaluator
         return p == pattern.Length;
     }
 
-    private static bool Matches(AccessRule rule, ValidatedPrincipal principal, WorkflowAction action, string workflow, out string via)
+    /// <summary>Whether the rule covers the action, the workflow (null: any workflow) and the principal; <paramref name="via"/> says how.</summary>
+    private static bool Matches(AccessRule rule, ValidatedPrincipal principal, WorkflowAction action, string? workflow, out string via)
     {
         via = string.Empty;
-        if (!rule.Actions.Contains(action) || !rule.Workflows.Any(w => GlobMatches(w, workflow)))
+        if (!rule.Actions.Contains(action) || (workflow is not null && !rule.Workflows.Any(w => GlobMatches(w, workflow))))
         {
             return false;
         }
@@ -181,7 +207,8 @@ public sealed class AccessPolicyEvaluator
     {
         WorkflowAction.Start => "starting",
         WorkflowAction.Read => "reading",
-        _ => "stopping",
+        WorkflowAction.Stop => "stopping",
+        _ => "sending task results to",
     };
 
     private static string List(IReadOnlyList<string> values) => values.Count == 0 ? "none" : string.Join(", ", values);

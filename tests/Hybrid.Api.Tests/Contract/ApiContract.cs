@@ -38,7 +38,7 @@ public sealed record ApiContractAnswer(int Status, string? MediaType, JsonNode? 
 
 /// <summary>
 /// The contract cases every front door (the local host's routes and the Functions app's HTTP triggers) must answer
-/// alike: success, 400, 401, 403, 404 and 409 across the routes. Both test projects run this one table.
+/// alike: success, 400, 401, 403, 404, 409 and 503 across the routes. Both test projects run this one table.
 /// </summary>
 public static class ApiContract
 {
@@ -105,6 +105,22 @@ public static class ApiContract
         new("task success without output", "POST", "api/tasks/success", """{"taskToken":"t-1"}""", 400, "InvalidOutput", []),
         new("task failure for an unknown token", "POST", "api/tasks/failure", """{"taskToken":"t-9","error":"E"}""", 404, "TaskDoesNotExist", [nameof(IExecutionService.SendTaskFailureAsync)]),
         new("heartbeat with an invalid token", "POST", "api/tasks/heartbeat", $$"""{"taskToken":"{{FakeExecutionService.InvalidToken}}"}""", 400, "InvalidToken", [nameof(IExecutionService.SendTaskHeartbeatAsync)]),
+        new("fresh token", "POST", "api/executions/hello%3Aa/token", null, 202, null, [Describe, nameof(IExecutionService.SubmitTokenAsync)],
+            Arrange: (fake, authorizer) =>
+            {
+                fake.AddExecution(Running("hello:a", "{}"));
+                authorizer.Decide = _ => HybridApiAuthorization.Allow(new Caller("alice", "cli", "https://ping.example", [], []) { Token = "fresh" });
+            },
+            Fields: new Dictionary<string, string> { ["/executionId"] = "hello:a", ["/subject"] = "alice" },
+            Location: "{base}/api/executions/hello%3Aa"),
+        new("fresh token on a host that checks none", "POST", "api/executions/hello%3Aa/token", null, 400, "InvalidToken", [Describe],
+            Arrange: (fake, _) => fake.AddExecution(Running("hello:a", "{}"))),
+        new("audit", "GET", "api/executions/hello%3Aa/audit", null, 200, null, [Describe],
+            Arrange: (fake, _) => fake.AddExecution(Running("hello:a", "{}")),
+            Fields: new Dictionary<string, string> { ["/executionId"] = "hello:a", ["/entries"] = "[]" }),
+        new("audit of an unknown execution", "GET", "api/executions/hello%3Anope/audit", null, 404, "ExecutionDoesNotExist", [Describe]),
+        new("audit while the identity provider is down", "GET", "api/executions/hello%3Aa/audit", null, 503, "Hybrid.IdentityUnavailable", [Describe],
+            Arrange: (_, authorizer) => authorizer.Decide = _ => HybridApiAuthorization.Unavailable("The identity provider could not be reached.", "Hybrid.IdentityUnavailable")),
         new("heartbeat forbidden", "POST", "api/tasks/heartbeat", """{"taskToken":"t-1"}""", 403, "AccessDenied", [],
             Arrange: (_, authorizer) => authorizer.Decide = _ => HybridApiAuthorization.Forbidden("Callbacks are for the bridge.")),
     ];

@@ -248,6 +248,15 @@ public sealed class FakeExecutionService : IExecutionService, IWorkflowRegistry
         }
     }
 
+    public Task SubmitTokenAsync(string executionId, Caller caller, CancellationToken cancellationToken = default)
+    {
+        lock (_lock)
+        {
+            Record(nameof(SubmitTokenAsync), executionId, caller);
+            return Task.CompletedTask;
+        }
+    }
+
     private Task CompleteTask(string taskToken)
     {
         CheckToken(taskToken);

@@ -29,11 +29,15 @@ public sealed class ServeCommandTests : IDisposable
             TestCase = "Approved",
             SkipWaits = true,
             Urls = $"http://127.0.0.1:{port}",
+            Identity = LocalHost.DevelopmentIdentity(_folder),
         };
         await using var app = LocalHost.Build(options);
         await app.StartAsync();
         using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
+        var (tokenCode, token, _) = await CliRunner.RunAsync("token", "--sub", "alice", "--groups", "admins", "--key-folder", _folder);
 
+        var anonymous = await http.GetAsync("/api/workflows");
+        http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token.Trim());
         var workflows = await http.GetFromJsonAsync<JsonObject>("/api/workflows");
         var input = File.ReadAllText(RepoPaths.Combine("samples", "approval", "input.json"));
         var start = await http.PostAsync("/api/workflows/approval/executions?name=tour", new StringContent(input, System.Text.Encoding.UTF8, "application/json"));
@@ -42,6 +46,9 @@ public sealed class ServeCommandTests : IDisposable
         var jsonata = await PollAsync(http, "/api/executions/approval-jsonata:tour");
         var page = await http.GetAsync("/");
 
+        Assert.Equal(0, tokenCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, anonymous.StatusCode);
+        Assert.Equal("Bearer", anonymous.Headers.WwwAuthenticate.ToString());
         Assert.Equal(
             ["approval", "approval-jsonata", "fan-out", "fan-out-jsonata", "retry-catch", "retry-catch-jsonata"],
             workflows!["workflows"]!.AsArray().Select(w => w!["name"]!.GetValue<string>()).Order(StringComparer.Ordinal));
@@ -52,6 +59,7 @@ public sealed class ServeCommandTests : IDisposable
         Assert.Equal("SUCCEEDED", jsonata["status"]!.GetValue<string>());
         Assert.Equal("bob", jsonata["output"]!["approver"]!.GetValue<string>());
         Assert.Equal("GRANTED", jsonata["output"]!["status"]!.GetValue<string>());
+        Assert.Equal("alice", description["subject"]!.GetValue<string>());
         Assert.Equal(HttpStatusCode.OK, page.StatusCode);
         await app.StopAsync();
     }
@@ -67,10 +75,13 @@ public sealed class ServeCommandTests : IDisposable
             Workflows = _folder,
             Urls = $"http://127.0.0.1:{port}",
             Schedules = new Dictionary<string, ScheduleOptions> { ["rotation"] = new("*/5 * * * *", "rotate", """{"reason":"timer"}""") },
+            Identity = LocalHost.DevelopmentIdentity(_folder),
         };
         await using var app = LocalHost.Build(options, builder => builder.Services.AddSingleton<TimeProvider>(time));
         await app.StartAsync();
         using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
+        var token = Hybrid.Identity.Development.DevelopmentIssuer.LoadOrCreate(_folder, time).Mint(new() { Subject = "alice", Groups = ["admins"], Lifetime = TimeSpan.FromDays(1) });
+        http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
 
         // The schedule's timer is created when its service gets to it: move the clock on until an occurrence fires.
         JsonObject? first = null;
@@ -94,6 +105,7 @@ public sealed class ServeCommandTests : IDisposable
         Assert.Equal(0, occurrence.Second);
         Assert.Equal("SUCCEEDED", description["status"]!.GetValue<string>());
         Assert.Equal("timer", description["output"]!["reason"]!.GetValue<string>());
+        Assert.Null(description["subject"]);
         await app.StopAsync();
     }
 
@@ -108,6 +120,37 @@ public sealed class ServeCommandTests : IDisposable
         Assert.Equal(2, code);
         Assert.Contains("broken", error, StringComparison.Ordinal);
         Assert.Contains("/States/A: SCHEMA_VALIDATION_FAILED", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Serve_NoIdentityOutsideDevelopment_ExitsTwoSayingWhatToConfigure()
+    {
+        File.WriteAllText(Path.Combine(_folder, "w.asl.json"), """{"StartAt":"A","States":{"A":{"Type":"Succeed"}}}""");
+
+        var (code, _, error) = await CliRunner.RunAsync("serve", "--workflows", _folder, "--environment", "Production");
+
+        Assert.Equal(2, code);
+        Assert.Contains("No Identity is configured and the environment is 'Production'", error, StringComparison.Ordinal);
+        Assert.Contains("Hybrid:Identity", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Serve_BrokenIdentityPolicy_ExitsTwoNamingTheRule()
+    {
+        File.WriteAllText(Path.Combine(_folder, "w.asl.json"), """{"StartAt":"A","States":{"A":{"Type":"Succeed"}}}""");
+        var identity = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["TrustDevelopmentIssuer"] = "true",
+            ["DevelopmentKeyFolder"] = _folder,
+            ["Policy:Rules:0:Name"] = "half-a-rule",
+            ["Policy:Rules:0:Workflows:0"] = "*",
+            ["Policy:Rules:0:Actions:0"] = "Start",
+        }).Build();
+
+        var error = Assert.Throws<InvalidOperationException>(() => LocalHost.Build(new LocalHostOptions { Workflows = _folder, Identity = identity }));
+
+        Assert.Contains("'half-a-rule'", error.Message, StringComparison.Ordinal);
+        await Task.CompletedTask;
     }
 
     [Fact]
@@ -143,15 +186,22 @@ public sealed class ServeCommandTests : IDisposable
             ["Hybrid:SkipWaits"] = "true",
             ["Hybrid:Schedules:rotation:Cron"] = "0 3 * * *",
             ["Hybrid:Schedules:rotation:Workflow"] = "rotate",
+            ["Hybrid:Environment"] = "Staging",
+            ["Hybrid:Identity:Authority"] = "https://sso.example.com",
         }).Build();
 
-        var options = ServeCommand.Options(configuration, workflows: "from-cli", backend: "memory");
+        var options = ServeCommand.Options(configuration, workflows: "from-cli", backend: "memory", environment: "Production");
+        var defaults = ServeCommand.Options(new ConfigurationBuilder().Build());
 
         Assert.Equal("from-cli", options.Workflows);
         Assert.Equal(DurableBackendKind.InMemory, options.Backend.Backend);
         Assert.Equal("ConfigHub", options.Backend.TaskHub);
         Assert.True(options.SkipWaits);
         Assert.Equal("0 3 * * *", options.Schedules["rotation"].Cron);
+        Assert.Equal("Production", options.Environment);
+        Assert.Equal("https://sso.example.com", options.Identity!["Authority"]);
+        Assert.Equal("Development", defaults.Environment);
+        Assert.False(defaults.Identity!.GetChildren().Any());
     }
 
     [Fact]

@@ -60,6 +60,9 @@ public static class AslCrashHost
             Workflows = workflows,
             Urls = url,
             Backend = new DurableBackendOptions { Backend = DurableBackendKind.AzureStorage, ConnectionString = connectionString, TaskHub = taskHub, WorkerId = workerId },
+
+            // The development issuer's key lives beside the workflows, where the test mints its token.
+            Identity = LocalHost.DevelopmentIdentity(workflows),
         };
         await using var app = LocalHost.Build(options, builder => builder.Services.Replace(ServiceDescriptor.Singleton(handlers)));
         await app.StartAsync();

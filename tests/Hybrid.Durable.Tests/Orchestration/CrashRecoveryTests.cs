@@ -39,6 +39,11 @@ public sealed class CrashRecoveryTests : IAsyncLifetime
         using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(9));
         using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{_port}") };
 
+        // The executions run for a caller: every Task after the restart unseals and checks that caller's token again,
+        // with the key ring the first process left in a blob container.
+        var token = Hybrid.Identity.Development.DevelopmentIssuer.LoadOrCreate(_folder).Mint(new() { Subject = "crash-tester", Groups = ["admins"] });
+        http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
+
         var first = await StartHostAsync(timeout.Token);
         Assert.Equal(System.Net.HttpStatusCode.Accepted, (await http.PostAsync("/api/workflows/waiter/executions?name=w", Json("{}"), timeout.Token)).StatusCode);
         var items = string.Join(",", Enumerable.Range(0, 12));

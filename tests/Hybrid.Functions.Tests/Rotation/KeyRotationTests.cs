@@ -6,7 +6,6 @@ using Hybrid.Durable.Rotation;
 using Hybrid.Identity.Audit;
 using Hybrid.Identity.Management;
 using Hybrid.Identity.Sealing;
-using Hybrid.Identity.Tests;
 using Hybrid.Testing;
 using Microsoft.AspNetCore.DataProtection.KeyManagement;
 using Microsoft.Extensions.Configuration;

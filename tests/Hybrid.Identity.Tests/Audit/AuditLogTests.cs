@@ -1,7 +1,6 @@
 using Azure.Data.Tables;
 using Hybrid.Identity.Audit;
 using Hybrid.Identity.Tokens;
-using Hybrid.Testing;
 
 namespace Hybrid.Identity.Tests.Audit;
 

@@ -118,6 +118,63 @@ public sealed class AccessPolicyEvaluatorTests
         return configuration.GetSection("Identity:Policy").Get<AccessPolicyOptions>() ?? throw new InvalidOperationException("no policy");
     }
 
+    [Fact]
+    public void EvaluateAny_SomeWorkflowAllowed_AllowsAndSaysOnlyThoseAreShown()
+    {
+        var decision = _policy.EvaluateAny(Principal(groups: ["operators"]), WorkflowAction.Read);
+
+        Assert.True(decision.IsAllowed);
+        Assert.Equal("billing-operators", decision.Rule);
+        Assert.Equal("rule 'billing-operators' allows reading some workflows to group 'operators'; only those are shown", decision.Reason);
+    }
+
+    [Fact]
+    public void EvaluateAny_NoRuleForTheAction_Denies()
+    {
+        var decision = _policy.EvaluateAny(Principal(groups: ["operators"]), WorkflowAction.Stop);
+
+        Assert.False(decision.IsAllowed);
+        Assert.Null(decision.Rule);
+        Assert.StartsWith("no rule allows stopping any workflow to subject 'alice'", decision.Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Evaluate_CallbackAction_IsItsOwnAction()
+    {
+        var policy = new AccessPolicyEvaluator(Bind("""
+            { "Identity": { "Policy": { "Rules": [
+              { "Name": "approvers", "Workflows": ["approval"], "Actions": ["Callback"], "Groups": ["approvers"] } ] } } }
+            """));
+
+        var callback = policy.Evaluate(Principal(groups: ["approvers"]), WorkflowAction.Callback, "approval");
+        var start = policy.Evaluate(Principal(groups: ["approvers"]), WorkflowAction.Start, "approval");
+
+        Assert.True(callback.IsAllowed);
+        Assert.Equal("rule 'approvers' allows sending task results to 'approval' to group 'approvers'", callback.Reason);
+        Assert.False(start.IsAllowed);
+    }
+
+    [Theory]
+    [InlineData("00:00:00")]
+    [InlineData("-00:01:00")]
+    [InlineData("8.00:00:00")]
+    public void ReauthenticationOptions_WaitOutOfBounds_IsRefused(string wait)
+    {
+        var options = new ReauthenticationOptions { Workflows = ["*"], Wait = TimeSpan.Parse(wait, System.Globalization.CultureInfo.InvariantCulture) };
+
+        Assert.Contains("Identity:Reauthentication:Wait", Assert.Throws<InvalidOperationException>(() => options.Validated()).Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void ReauthenticationOptions_WaitFor_MatchesWorkflowGlobs()
+    {
+        var options = new ReauthenticationOptions { Workflows = ["long-*"], Wait = TimeSpan.FromMinutes(5) }.Validated();
+
+        Assert.Equal(TimeSpan.FromMinutes(5), options.WaitFor("long-report"));
+        Assert.Null(options.WaitFor("short"));
+        Assert.Null(new ReauthenticationOptions().WaitFor("anything"));
+    }
+
     private static ValidatedPrincipal Principal(string[]? groups = null, string[]? scopes = null) => new()
     {
         Subject = "alice",

@@ -2,7 +2,6 @@ using System.Text;
 using Azure.Storage.Blobs;
 using Hybrid.Identity.Sealing;
 using Hybrid.Identity.Tests.Audit;
-using Hybrid.Testing;
 
 namespace Hybrid.Identity.Tests.Sealing;
 

@@ -3,10 +3,10 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using Hybrid.Testing;
 using Microsoft.IdentityModel.Tokens;
+using Xunit;
 
-namespace Hybrid.Identity.Tests;
+namespace Hybrid.Testing;
 
 /// <summary>
 /// Starts tests/tools/oidc/server.mjs (oidc-provider configured like PingFederate) on a free loopback port with two RSA
@@ -156,10 +156,4 @@ public sealed class OidcProviderFixture : IAsyncLifetime
             ["qi"] = Base64UrlEncoder.Encode(p.InverseQ),
         };
     }
-}
-
-[CollectionDefinition(Name)]
-public sealed class OidcCollection : ICollectionFixture<OidcProviderFixture>
-{
-    public const string Name = "oidc-provider";
 }
