@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Hybrid.Durable.Executions;
+using Hybrid.Durable.Rotation;
 using Hybrid.Host.Backends;
 using Hybrid.Host.Local;
 using Microsoft.AspNetCore.Builder;
@@ -105,6 +106,7 @@ internal static class ServeCommand
             Aws = AwsHostOptions.FromConfiguration(section.GetSection("Aws")),
             Environment = environment ?? section["Environment"] ?? defaults.Environment,
             Identity = section.GetSection("Identity"),
+            Rotation = section.GetSection("Rotation").Exists() ? section.GetSection("Rotation").Get<RotationOptions>() : null,
             Backend = new DurableBackendOptions
             {
                 Backend = kind,

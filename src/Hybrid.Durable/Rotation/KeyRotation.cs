@@ -42,7 +42,7 @@ public static class KeyRotation
 
     /// <summary>
     /// Registers what the rotation's activities need, all in one storage account: the Data Protection key ring
-    /// (<see cref="KeyRingContainer"/>, application name <see cref="TokenSealing.ApplicationName"/>) with its
+    /// (<paramref name="keyRingContainer"/>, application name <see cref="TokenSealing.ApplicationName"/>) with its
     /// <see cref="ITokenSealer"/>, the <see cref="ISecretStore"/> (<see cref="SecretsContainer"/>), the audit log in table
     /// <see cref="TableAuditLog.DefaultTableName"/> (unless one is registered), the Ping rotator when configured, and the AWS
     /// clients, signing with <see cref="RotatedAwsCredentials"/>.
@@ -51,8 +51,9 @@ public static class KeyRotation
     /// <param name="options">The rotation settings; validated here.</param>
     /// <param name="storageConnectionString">The storage account (Azurite: <c>UseDevelopmentStorage=true</c>).</param>
     /// <param name="aws">Where the AWS clients call; <see cref="AwsClientOptions.Credentials"/> is the key used until a rotation stores one (null: the default chain).</param>
+    /// <param name="keyRingContainer">The blob container of the key ring the host seals tokens with.</param>
     /// <exception cref="InvalidOperationException">A rotation setting is missing or out of range.</exception>
-    public static IServiceCollection AddHybridRotation(this IServiceCollection services, RotationOptions options, string storageConnectionString, AwsClientOptions aws)
+    public static IServiceCollection AddHybridRotation(this IServiceCollection services, RotationOptions options, string storageConnectionString, AwsClientOptions aws, string keyRingContainer = KeyRingContainer)
     {
         Check.NotNull(services);
         Check.NotNull(options);
@@ -64,7 +65,7 @@ public static class KeyRotation
         services.AddSingleton(options);
         services.AddDataProtection()
             .SetApplicationName(TokenSealing.ApplicationName)
-            .PersistKeysToBlobContainer(new BlobContainerClient(storageConnectionString, KeyRingContainer));
+            .PersistKeysToBlobContainer(new BlobContainerClient(storageConnectionString, Check.NotBlank(keyRingContainer)));
         services.TryAddSingleton<ITokenSealer>(sp => new TokenSealer(sp.GetRequiredService<IDataProtectionProvider>()));
         services.TryAddSingleton<ISecretStore>(sp => new BlobSecretStore(new BlobContainerClient(storageConnectionString, SecretsContainer), sp.GetRequiredService<ITokenSealer>()));
         services.TryAddSingleton<IAuditLog>(new TableAuditLog(new TableClient(storageConnectionString, TableAuditLog.DefaultTableName)));

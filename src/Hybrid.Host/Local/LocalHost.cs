@@ -10,6 +10,7 @@ using Hybrid.Durable.Dispatch;
 using Hybrid.Durable.Executions;
 using Hybrid.Durable.History;
 using Hybrid.Durable.Orchestration;
+using Hybrid.Durable.Rotation;
 using Hybrid.Host.Backends;
 using Hybrid.Host.Timers;
 using Hybrid.Identity.Audit;
@@ -17,8 +18,10 @@ using Hybrid.Identity.Sealing;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Hosting;
+using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
@@ -107,13 +110,18 @@ public static class LocalHost
             // The audit log in a table beside the history; the Data Protection key ring in a blob container, outside
             // the durable state, so a restarted host unseals the tokens its executions hold.
             builder.Services.AddSingleton<IAuditLog>(new TableAuditLog(new TableServiceClient(options.Backend.ConnectionString).GetTableClient(options.Backend.TaskHub + "Audit")));
-            var keys = new BlobServiceClient(options.Backend.ConnectionString).GetBlobContainerClient(options.Backend.TaskHub.ToLowerInvariant() + "-keys");
+            var keys = new BlobServiceClient(options.Backend.ConnectionString).GetBlobContainerClient(KeyRingContainer(options));
             builder.Services.AddSingleton<ITokenSealer>(new TokenSealer(TokenSealing.CreateProvider(new BlobXmlRepository(keys))));
         }
         else
         {
             // In-memory executions end with the process, and so may the keys that seal their tokens.
             builder.Services.AddSingleton<ITokenSealer>(new TokenSealer(new EphemeralDataProtectionProvider()));
+        }
+
+        if (options.Rotation is { } rotation)
+        {
+            AddRotation(builder.Services, options, rotation);
         }
 
         if (options.Aws is { } aws)
@@ -124,9 +132,16 @@ public static class LocalHost
         builder.Services.AddHybridApiIdentity(configured ? options.Identity! : DevelopmentIdentity());
         builder.Services.AddHybridIdentityChecks();
         builder.Services.AddHybridExecutions(new ExecutionServiceOptions { Run = RunSettings.Default with { SkipWaits = options.SkipWaits } });
-        builder.Services.AddHybridDurableBackend(options.Backend, tasks => tasks.AddHybridTasks());
+        builder.Services.AddHybridDurableBackend(options.Backend, tasks =>
+        {
+            tasks.AddHybridTasks();
+            if (options.Rotation is not null)
+            {
+                tasks.AddHybridRotationTasks();
+            }
+        });
         builder.Services.AddHybridApi();
-        if (options.Schedules.Count > 0 || options.Aws?.SweeperCron is not null)
+        if (options.Schedules.Count > 0 || options.Aws?.SweeperCron is not null || options.Rotation is not null)
         {
             builder.Services.AddHostedService<ScheduleService>();
         }
@@ -149,6 +164,26 @@ public static class LocalHost
         return app;
     }
 
+    private static string KeyRingContainer(LocalHostOptions options) => options.Backend.TaskHub.ToLowerInvariant() + "-keys";
+
+    /// <summary>
+    /// The key rotation's services (the AWS clients signing with the rotated key among them) and a scheduled job that starts
+    /// the rotation orchestration at each occurrence of its schedule, as the Functions app's timer does.
+    /// </summary>
+    private static void AddRotation(IServiceCollection services, LocalHostOptions options, RotationOptions rotation)
+    {
+        if (options.Backend.Backend != DurableBackendKind.AzureStorage)
+        {
+            throw new ArgumentException("Key rotation (Hybrid:Rotation) needs the Azure Storage backend (--backend azurite): the key ring, the rotated secrets and the audit live in the storage account.");
+        }
+
+        _ = ScheduleService.ParseCron("key-rotation", rotation.Schedule);
+        // The key ring the rotation rolls is the one the host seals tokens with; the host's audit log and sealer stand.
+        services.AddHybridRotation(rotation, options.Backend.ConnectionString, options.Aws?.Clients ?? new AwsClientOptions(), KeyRingContainer(options));
+        services.AddSingleton(sp => new ScheduledJob(
+            "key-rotation", rotation.Schedule, (occurrence, ct) => KeyRotation.StartAsync(sp.GetRequiredService<DurableTaskClient>(), rotation.ToRun(), occurrence, ct)));
+    }
+
     /// <summary>
     /// The AWS clients, the Step Functions bridge in the task handler registry (unsealing callers' tokens with the host's
     /// <see cref="ITokenSealer"/>, when it has one), and the role sweeper as a scheduled job.
@@ -161,7 +196,8 @@ public static class LocalHost
             _ = ScheduleService.ParseCron("aws-role-sweeper", cron);
         }
 
-        services.AddSingleton(sp => new AwsClients(aws.Clients, sp.GetService<ILoggerFactory>(), sp.GetService<TimeProvider>()));
+        // The key rotation registers them first when it runs, signing with the rotated key.
+        services.TryAddSingleton(sp => new AwsClients(aws.Clients, sp.GetService<ILoggerFactory>(), sp.GetService<TimeProvider>()));
         services.AddSingleton(sp =>
         {
             var sealer = sp.GetService<ITokenSealer>();

@@ -1,3 +1,4 @@
+using Hybrid.Durable.Rotation;
 using Hybrid.Host.Backends;
 using Microsoft.Extensions.Configuration;
 
@@ -41,6 +42,9 @@ public sealed record LocalHostOptions
     /// Null or empty: the embedded defaults of <see cref="LocalHost.DevelopmentIdentity"/>, in Development only.
     /// </summary>
     public IConfiguration? Identity { get; init; }
+
+    /// <summary>The key rotation (the <c>Hybrid:Rotation</c> section, as in the Functions app) on its schedule; null leaves it out. Needs the Azure Storage backend.</summary>
+    public RotationOptions? Rotation { get; init; }
 
     /// <summary>Scheduled starts, by name: a cron expression, a workflow and an input.</summary>
     public IReadOnlyDictionary<string, ScheduleOptions> Schedules { get; init; } = new Dictionary<string, ScheduleOptions>();
