@@ -21,6 +21,15 @@ param maximumInstanceCount int = 40
 @description('NCRONTAB (with seconds, UTC) of the key rotation.')
 param rotationSchedule string = '0 0 3 * * 0'
 
+@description('The Ping issuer whose access tokens the API accepts (https://{pingfederate} or https://auth.pingone.{region}/{envId}/as).')
+param identityAuthority string
+
+@description('The audience the API\'s access tokens carry.')
+param identityAudience string
+
+@description('The Ping group whose members may start, read and stop every workflow (add finer rules as Identity__Policy__Rules__N__... settings).')
+param identityAdminGroup string = 'hybrid-admins'
+
 @description('NCRONTAB (with seconds, UTC) of the temporary-role sweeper.')
 param sweeperSchedule string = '0 */15 * * * *'
 
@@ -250,6 +259,46 @@ resource app 'Microsoft.Web/sites@2024-04-01' = {
         {
           name: 'APPLICATIONINSIGHTS_CONNECTION_STRING'
           value: insights.properties.ConnectionString
+        }
+        {
+          name: 'Identity__Authority'
+          value: identityAuthority
+        }
+        {
+          name: 'Identity__Audiences__0'
+          value: identityAudience
+        }
+        {
+          name: 'Identity__TrustDevelopmentIssuer'
+          value: 'false'
+        }
+        {
+          name: 'Identity__Policy__Rules__0__Name'
+          value: 'admins'
+        }
+        {
+          name: 'Identity__Policy__Rules__0__Workflows__0'
+          value: '*'
+        }
+        {
+          name: 'Identity__Policy__Rules__0__Actions__0'
+          value: 'Start'
+        }
+        {
+          name: 'Identity__Policy__Rules__0__Actions__1'
+          value: 'Read'
+        }
+        {
+          name: 'Identity__Policy__Rules__0__Actions__2'
+          value: 'Stop'
+        }
+        {
+          name: 'Identity__Policy__Rules__0__Actions__3'
+          value: 'Callback'
+        }
+        {
+          name: 'Identity__Policy__Rules__0__Groups__0'
+          value: identityAdminGroup
         }
         {
           name: 'Hybrid__Workflows'

@@ -43,10 +43,24 @@ public static class FunctionsServices
         services.AddSingleton<IExecutionHistoryStore>(new TableExecutionHistoryStore(storage, configuration[FunctionsSettings.HistoryTable] ?? FunctionsSettings.DefaultHistoryTable));
         services.AddHybridExecutions();
         services.AddSingleton<IExecutionServiceFactory, DurableExecutionServiceFactory>();
-        services.AddHybridApi();
 
+        // First the storage-backed audit log, key ring and sealer (the rotation's), so the identity layer and the API
+        // use them rather than their in-memory defaults.
         var rotation = configuration.GetSection(RotationOptions.Section).Get<RotationOptions>() ?? new RotationOptions();
         services.AddHybridRotation(rotation, storage, Aws(configuration));
+
+        // The same authorization as the local host: every request's token at the front door, and again before every Task.
+        var identity = configuration.GetSection(FunctionsSettings.Identity);
+        if (!identity.GetChildren().Any())
+        {
+            throw new InvalidOperationException(
+                $"The setting section '{FunctionsSettings.Identity}' is missing: every request and every Task checks the caller's Ping token. " +
+                "Set Identity__Authority, Identity__Audiences__0 and Identity__Policy__Rules__... (docs/identity.md).");
+        }
+
+        services.AddHybridApiIdentity(identity);
+        services.AddHybridIdentityChecks();
+        services.AddHybridApi();
 
         var sweeper = new RoleSweeperOptions();
         sweeper = sweeper with

@@ -45,6 +45,12 @@ public static class FunctionsSettings
     /// <summary>The tag that holds a temporary role's expiry. Default <c>hybrid:expires</c>.</summary>
     public const string AwsSweeperExpiryTagKey = "Hybrid:Aws:Sweeper:ExpiryTagKey";
 
+    /// <summary>
+    /// The identity layer's section (Ping issuer, audiences, introspection, access policy), bound as on the local host:
+    /// see docs/identity.md. Required.
+    /// </summary>
+    public const string Identity = "Identity";
+
     public const string DefaultWorkflows = "workflows";
 
     public const string DefaultHistoryTable = "HybridHubEvents";

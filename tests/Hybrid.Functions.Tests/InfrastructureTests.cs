@@ -37,12 +37,15 @@ public sealed class InfrastructureTests
             Assert.Equal("FlexConsumption", (string?)resources.Single(r => (string)r["type"]! == "Microsoft.Web/serverfarms")["sku"]!["tier"]);
             var settings = site["properties"]!["siteConfig"]!["appSettings"]!.AsArray().Select(s => (string)s!["name"]!).ToHashSet(StringComparer.Ordinal);
 
-            // Flex Consumption names the runtime in functionAppConfig; FUNCTIONS_WORKER_RUNTIME is refused there.
+            // Flex Consumption names the runtime in functionAppConfig (FUNCTIONS_WORKER_RUNTIME is refused there), and Azure
+            // runs the app in Production: the sample's local-only keys are not app settings.
             var sample = JsonNode.Parse(File.ReadAllText(RepoPaths.Combine("local.settings.sample.json")))!["Values"]!.AsObject()
                 .Select(p => p.Key)
-                .Where(k => k != "FUNCTIONS_WORKER_RUNTIME");
+                .Where(k => k is not ("FUNCTIONS_WORKER_RUNTIME" or "AZURE_FUNCTIONS_ENVIRONMENT"));
             Assert.All(sample, k => Assert.Contains(k, settings));
             Assert.DoesNotContain("FUNCTIONS_WORKER_RUNTIME", settings);
+            Assert.Contains("Identity__Authority", settings);
+            Assert.Equal("false", (string?)site["properties"]!["siteConfig"]!["appSettings"]!.AsArray().Single(a => (string?)a!["name"] == "Identity__TrustDevelopmentIssuer")!["value"]);
             Assert.Equal("dotnet-isolated", (string?)site["properties"]!["functionAppConfig"]!["runtime"]!["name"]);
         }
         finally

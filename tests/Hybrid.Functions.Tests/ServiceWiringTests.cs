@@ -1,7 +1,9 @@
+using Hybrid.Api;
 using Hybrid.Asl.Running;
 using Hybrid.Durable.Dispatch;
 using Hybrid.Durable.Executions;
 using Hybrid.Durable.History;
+using Hybrid.Identity.Audit;
 using Hybrid.Testing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -20,6 +22,9 @@ public sealed class ServiceWiringTests
         Assert.NotNull(ActivatorUtilities.GetServiceOrCreateInstance<DispatchActivity>(services));
         Assert.NotNull(ActivatorUtilities.GetServiceOrCreateInstance<RecordHistoryActivity>(services));
         Assert.IsType<TableExecutionHistoryStore>(services.GetRequiredService<IExecutionHistoryStore>());
+        Assert.IsType<TableAuditLog>(services.GetRequiredService<IAuditLog>());
+        Assert.IsType<IdentityApiAuthorizer>(services.GetRequiredService<IHybridApiAuthorizer>());
+        Assert.IsType<IdentityDispatchMiddleware>(services.GetServices<IDispatchMiddleware>().First());
         Assert.Contains(services.GetRequiredService<IWorkflowRegistry>().List(), w => w.Name == "approval");
         var handlers = services.GetRequiredService<TaskHandlerRegistry>();
         Assert.True(handlers.TryResolveLongRunning("arn:aws:states:::states:startExecution.sync:2", out _));
@@ -35,6 +40,16 @@ public sealed class ServiceWiringTests
         var e = Assert.Throws<InvalidOperationException>(() => Build(settings));
 
         Assert.Contains("'AzureWebJobsStorage' is missing", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void AddHybridFunctions_WithoutIdentity_RefusesToStart()
+    {
+        var settings = Sample().Where(p => !p.Key.StartsWith("Identity:", StringComparison.Ordinal)).ToDictionary();
+
+        var e = Assert.Throws<InvalidOperationException>(() => Build(settings));
+
+        Assert.Contains("'Identity' is missing", e.Message, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -83,6 +98,8 @@ public sealed class ServiceWiringTests
     private static ServiceProvider Build(Dictionary<string, string?> settings)
     {
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
-        return new ServiceCollection().AddLogging().AddHybridFunctions(configuration, AppContext.BaseDirectory).BuildServiceProvider();
+        return new ServiceCollection().AddLogging()
+            .AddSingleton<Microsoft.Extensions.Hosting.IHostEnvironment>(new Microsoft.Extensions.Hosting.Internal.HostingEnvironment { EnvironmentName = "Development" })
+            .AddHybridFunctions(configuration, AppContext.BaseDirectory).BuildServiceProvider();
     }
 }

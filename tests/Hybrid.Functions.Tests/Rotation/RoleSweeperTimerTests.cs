@@ -78,6 +78,8 @@ public sealed class RoleSweeperTimerTests : IAsyncLifetime
         settings[FunctionsSettings.Workflows] = RepoPaths.Combine("samples");
         settings[FunctionsSettings.AwsIamEndpoint] = _aws.IamEndpoint.AbsoluteUri;
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
-        return new ServiceCollection().AddLogging().AddHybridFunctions(configuration, AppContext.BaseDirectory).BuildServiceProvider();
+        return new ServiceCollection().AddLogging()
+            .AddSingleton<Microsoft.Extensions.Hosting.IHostEnvironment>(new Microsoft.Extensions.Hosting.Internal.HostingEnvironment { EnvironmentName = "Development" })
+            .AddHybridFunctions(configuration, AppContext.BaseDirectory).BuildServiceProvider();
     }
 }
