@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using Hybrid.Asl.Errors;
+using Hybrid.Durable.Orchestration;
 using Hybrid.Identity;
 using Hybrid.Identity.Policy;
 using Hybrid.Identity.Sealing;
@@ -33,7 +34,13 @@ public sealed class IdentityDispatchMiddleware(IdentityGate gate, ITokenSealer s
         };
 
         AccessOutcome outcome;
-        if (r.SealedToken is null)
+        if (r.Phase?.Kind == TaskPhase.Stopping)
+        {
+            // Stopping a long-running task (a timeout, or its execution was stopped) only takes access away: it goes
+            // ahead whatever the token says now, and is audited like every other dispatch.
+            outcome = await gate.RecordAsync(request, null, "stopping a long-running task needs no fresh token", cancellationToken);
+        }
+        else if (r.SealedToken is null)
         {
             // Only the host itself (a schedule) starts an execution with no caller; one with a caller always has a token.
             outcome = r.Subject is null

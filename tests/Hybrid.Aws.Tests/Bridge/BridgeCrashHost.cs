@@ -29,6 +29,7 @@ public static class BridgeCrashHost
         {
             Workflows = workflows,
             Urls = url,
+            Identity = LocalHost.DevelopmentIdentity(workflows),
             Backend = new DurableBackendOptions { Backend = DurableBackendKind.AzureStorage, ConnectionString = connectionString, TaskHub = taskHub, WorkerId = workerId },
             Aws = new AwsHostOptions
             {

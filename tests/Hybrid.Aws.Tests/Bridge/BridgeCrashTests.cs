@@ -34,6 +34,10 @@ public sealed class BridgeCrashTests(AwsServerFixture fixture) : AwsServerTest(f
             """);
         using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{_port}") };
 
+        // The execution runs for a caller: after the restart, every poll unseals and checks that caller's token again.
+        var token = Hybrid.Identity.Development.DevelopmentIssuer.LoadOrCreate(_folder).Mint(new() { Subject = "crash-tester", Groups = ["admins"] });
+        http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
+
         var first = await StartHostAsync(timeout.Token);
         var start = await http.PostAsync("/api/workflows/parent/executions?name=c1", new StringContent("""{"n":42}""", Encoding.UTF8, "application/json"), timeout.Token);
         Assert.Equal(HttpStatusCode.Accepted, start.StatusCode);
@@ -70,6 +74,7 @@ public sealed class BridgeCrashTests(AwsServerFixture fixture) : AwsServerTest(f
         Assert.Equal(child.Arn, description["output"]!["ExecutionArn"]!.GetValue<string>());
         Assert.Single(Server.StepFunctions.Executions, e => e.StateMachineArn == machine);
         Assert.Equal(42, JsonNode.Parse(child.Input)!["n"]!.GetValue<int>());
+        Assert.Equal("crash-tester", JsonNode.Parse(child.Input)!["HybridCaller"]!["Subject"]!.GetValue<string>());
     }
 
     private Task<ChildHost> StartHostAsync(CancellationToken cancellation) => ChildHost.StartAsync(

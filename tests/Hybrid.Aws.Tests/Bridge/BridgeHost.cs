@@ -1,7 +1,11 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text;
 using Hybrid.Aws.Bridge;
 using Hybrid.Aws.TestServer;
 using Hybrid.Durable.Executions;
 using Hybrid.Host.Local;
+using Hybrid.Identity.Development;
 using Hybrid.Testing;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
@@ -17,11 +21,17 @@ internal sealed class BridgeHost : IAsyncDisposable
     private readonly WebApplication _app;
     private readonly string _folder;
 
-    private BridgeHost(WebApplication app, string folder)
+    private BridgeHost(WebApplication app, string folder, HttpClient http)
     {
         _app = app;
         _folder = folder;
+        Http = http;
     }
+
+    /// <summary>The host's HTTP API, as the caller <see cref="Subject"/> (a development-issuer token of group admins).</summary>
+    public HttpClient Http { get; }
+
+    public const string Subject = "alice@example.com";
 
     public IExecutionService Executions => _app.Services.GetRequiredService<IExecutionService>();
 
@@ -35,10 +45,12 @@ internal sealed class BridgeHost : IAsyncDisposable
             File.WriteAllText(Path.Combine(folder, name + ".asl.json"), definition);
         }
 
+        var url = $"http://127.0.0.1:{FreePorts.Next()}";
         var app = LocalHost.Build(new LocalHostOptions
         {
             Workflows = folder,
-            Urls = $"http://127.0.0.1:{FreePorts.Next()}",
+            Urls = url,
+            Identity = LocalHost.DevelopmentIdentity(folder),
             Aws = new AwsHostOptions
             {
                 Clients = clients,
@@ -46,7 +58,18 @@ internal sealed class BridgeHost : IAsyncDisposable
             },
         });
         await app.StartAsync();
-        return new BridgeHost(app, folder);
+        var token = DevelopmentIssuer.LoadOrCreate(folder).Mint(new() { Subject = Subject, Groups = ["admins"] });
+        var http = new HttpClient { BaseAddress = new Uri(url) };
+        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        return new BridgeHost(app, folder, http);
+    }
+
+    /// <summary>Starts an execution through the HTTP API, as the caller; returns its id.</summary>
+    public async Task<string> StartAsync(string workflow, string name, string input = "{}")
+    {
+        var response = await Http.PostAsync($"/api/workflows/{workflow}/executions?name={name}", new StringContent(input, Encoding.UTF8, "application/json"));
+        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+        return $"{workflow}:{name}";
     }
 
     /// <summary>Waits (bounded) until the execution has left RUNNING.</summary>
@@ -83,6 +106,7 @@ internal sealed class BridgeHost : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        Http.Dispose();
         await _app.StopAsync();
         await _app.DisposeAsync();
         Directory.Delete(_folder, recursive: true);

@@ -10,8 +10,6 @@ namespace Hybrid.Aws.Tests.Bridge;
 /// <summary>The bridge on the durable runtime, through the local host: durable polling, Catch, timeouts, stopping.</summary>
 public sealed class DurableBridgeTests(AwsServerFixture fixture) : AwsServerTest(fixture)
 {
-    private static readonly Caller Alice = new("alice@example.com", "hybrid-cli", "https://ping.example.com", ["approvers"], ["workflows"]);
-
     private static string Definition(string machine, string resource = "arn:aws:states:::states:startExecution.sync:2", string extra = NoCatch) => $$$$"""
         {"StartAt":"Child","States":{
           "Child":{"Type":"Task","Resource":"{{{{resource}}}}",
@@ -31,10 +29,10 @@ public sealed class DurableBridgeTests(AwsServerFixture fixture) : AwsServerTest
         var machine = Server.StepFunctions.AddStateMachine(Unique("child"));
         await using var host = await HostAsync(machine, Definition(machine));
 
-        var started = await host.Executions.StartAsync("parent", new JsonObject { ["who"] = "ann" }, "ok-1", Alice);
+        var started = await host.StartAsync("parent", "ok-1", """{"who":"ann"}""");
         var child = Assert.Single(await BridgeHost.ChildrenAsync(Server, machine));
         Server.StepFunctions.Succeed(child.Arn, """{"granted":true,"role":"arn:aws:iam::123456789012:role/hybrid/temporary/t1"}""");
-        var done = await host.WaitAsync(started.ExecutionId);
+        var done = await host.WaitAsync(started);
 
         Assert.Equal(ExecutionStatus.Succeeded, done.Status);
         Assert.Equal("SUCCEEDED", done.Output!["Status"]!.GetValue<string>());
@@ -42,8 +40,8 @@ public sealed class DurableBridgeTests(AwsServerFixture fixture) : AwsServerTest
         Assert.Equal(child.Arn, done.Output["ExecutionArn"]!.GetValue<string>());
         var input = JsonNode.Parse(child.Input)!;
         Assert.Equal("ann", input["who"]!.GetValue<string>());
-        Assert.Equal("alice@example.com", input["HybridCaller"]!["Subject"]!.GetValue<string>());
-        var history = (await host.Executions.GetHistoryAsync(started.ExecutionId))!.Select(e => e.Type).ToList();
+        Assert.Equal(BridgeHost.Subject, input["HybridCaller"]!["Subject"]!.GetValue<string>());
+        var history = (await host.Executions.GetHistoryAsync(started))!.Select(e => e.Type).ToList();
         Assert.Equal(["TaskScheduled", "TaskStarted", "TaskSubmitted", "TaskSucceeded"], history.Where(t => t.StartsWith("Task", StringComparison.Ordinal) && t != "TaskStateEntered" && t != "TaskStateExited"));
         Assert.Contains(Server.Requests, r => r.Operation == "DescribeExecution");
     }
@@ -55,10 +53,10 @@ public sealed class DurableBridgeTests(AwsServerFixture fixture) : AwsServerTest
         var catcher = """ "Catch":[{"ErrorEquals":["States.TaskFailed"],"ResultPath":"$.error","Next":"Caught"}], """;
         await using var host = await HostAsync(machine, Definition(machine, extra: catcher));
 
-        var started = await host.Executions.StartAsync("parent", new JsonObject { ["who"] = "ann" }, "fail-1", Alice);
+        var started = await host.StartAsync("parent", "fail-1", """{"who":"ann"}""");
         var child = Assert.Single(await BridgeHost.ChildrenAsync(Server, machine));
         Server.StepFunctions.Fail(child.Arn, "Approval.Denied", "the manager said no");
-        var done = await host.WaitAsync(started.ExecutionId);
+        var done = await host.WaitAsync(started);
 
         Assert.Equal(ExecutionStatus.Succeeded, done.Status);
         var error = done.Output!["error"]!;
@@ -76,8 +74,8 @@ public sealed class DurableBridgeTests(AwsServerFixture fixture) : AwsServerTest
         var timeout = """ "TimeoutSeconds":3, "Catch":[{"ErrorEquals":["States.Timeout"],"ResultPath":"$.error","Next":"Caught"}], """;
         await using var host = await HostAsync(machine, Definition(machine, extra: timeout));
 
-        var started = await host.Executions.StartAsync("parent", new JsonObject { ["who"] = "ann" }, "slow-1", Alice);
-        var done = await host.WaitAsync(started.ExecutionId);
+        var started = await host.StartAsync("parent", "slow-1", """{"who":"ann"}""");
+        var done = await host.WaitAsync(started);
 
         Assert.Equal(ExecutionStatus.Succeeded, done.Status);
         Assert.Equal(ErrorNames.Timeout, done.Output!["error"]!["Error"]!.GetValue<string>());
@@ -97,10 +95,10 @@ public sealed class DurableBridgeTests(AwsServerFixture fixture) : AwsServerTest
             """;
         await using var host = await HostAsync(machine, definition);
 
-        var started = await host.Executions.StartAsync("parent", new JsonObject(), "stop-1", Alice);
+        var started = await host.StartAsync("parent", "stop-1");
         var children = await BridgeHost.ChildrenAsync(Server, machine, count: 2);
-        await WaitForWaitingAsync(host, started.ExecutionId, count: 2);
-        await host.Executions.StopAsync(started.ExecutionId, "Operator.Stopped", "the operator stopped it");
+        await WaitForWaitingAsync(host, started, count: 2);
+        await host.Executions.StopAsync(started, "Operator.Stopped", "the operator stopped it");
 
         using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(60));
         while (children.Any(c => Server.StepFunctions.Execution(c.Arn).Status == "RUNNING"))
@@ -108,7 +106,7 @@ public sealed class DurableBridgeTests(AwsServerFixture fixture) : AwsServerTest
             await Task.Delay(50, cts.Token);
         }
 
-        Assert.Equal(ExecutionStatus.Aborted, (await host.Executions.DescribeAsync(started.ExecutionId))!.Status);
+        Assert.Equal(ExecutionStatus.Aborted, (await host.Executions.DescribeAsync(started))!.Status);
         Assert.All(children, c =>
         {
             var stopped = Server.StepFunctions.Execution(c.Arn);
@@ -131,8 +129,8 @@ public sealed class DurableBridgeTests(AwsServerFixture fixture) : AwsServerTest
             """;
         await using var host = await HostAsync(machine, definition);
 
-        var started = await host.Executions.StartAsync("parent", new JsonObject(), "dup-1");
-        var done = await host.WaitAsync(started.ExecutionId);
+        var started = await host.StartAsync("parent", "dup-1");
+        var done = await host.WaitAsync(started);
 
         Assert.Equal(ExecutionStatus.Succeeded, done.Status);
         Assert.EndsWith(":fixed", done.Output!["first"]!["ExecutionArn"]!.GetValue<string>(), StringComparison.Ordinal);
