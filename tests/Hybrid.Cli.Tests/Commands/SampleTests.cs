@@ -107,6 +107,27 @@ public sealed class SampleTests
         Assert.Equal("Internal failure", result.Json["cause"]!.GetValue<string>());
     }
 
+    [Theory]
+    [InlineData("", "Approved", 0, "SUCCEEDED", null)]
+    [InlineData("", "Rejected", 1, "FAILED", "AccessRejected")]
+    [InlineData("", "RoleRefused", 1, "FAILED", "TemporaryRoleFailed")]
+    [InlineData("-jsonata", "Approved", 0, "SUCCEEDED", null)]
+    [InlineData("-jsonata", "Rejected", 1, "FAILED", "AccessRejected")]
+    [InlineData("-jsonata", "RoleRefused", 1, "FAILED", "TemporaryRoleFailed")]
+    public async Task TemporaryAccess_TestCases(string variant, string testCase, int exitCode, string status, string? error)
+    {
+        var result = await RunSampleAsync("temporary-access", variant, testCase);
+
+        Assert.Equal(exitCode, result.Code);
+        Assert.Equal(status, result.Json["status"]!.GetValue<string>());
+        Assert.Equal(error, result.Json["error"]?.GetValue<string>());
+        if (status == "SUCCEEDED")
+        {
+            Assert.Equal("arn:aws:iam::123456789012:role/hybrid/temporary/hybrid-alice-run-1", result.Json["output"]!["role"]!.GetValue<string>());
+            Assert.Equal("s3://monthly-reports/2026-11.csv", result.Json["output"]!["report"]!.GetValue<string>());
+        }
+    }
+
     private static async Task<(int Code, JsonObject Json)> RunSampleAsync(string name, string variant, string testCase)
     {
         var (code, output, error) = await CliRunner.RunAsync(

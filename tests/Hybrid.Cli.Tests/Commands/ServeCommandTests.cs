@@ -50,7 +50,7 @@ public sealed class ServeCommandTests : IDisposable
         Assert.Equal(HttpStatusCode.Unauthorized, anonymous.StatusCode);
         Assert.Equal("Bearer", anonymous.Headers.WwwAuthenticate.ToString());
         Assert.Equal(
-            ["approval", "approval-jsonata", "fan-out", "fan-out-jsonata", "retry-catch", "retry-catch-jsonata"],
+            ["approval", "approval-jsonata", "fan-out", "fan-out-jsonata", "retry-catch", "retry-catch-jsonata", "temporary-access", "temporary-access-jsonata"],
             workflows!["workflows"]!.AsArray().Select(w => w!["name"]!.GetValue<string>()).Order(StringComparer.Ordinal));
         Assert.Equal(HttpStatusCode.Accepted, start.StatusCode);
         Assert.Equal("SUCCEEDED", description["status"]!.GetValue<string>());
