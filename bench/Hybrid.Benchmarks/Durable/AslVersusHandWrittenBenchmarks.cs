@@ -41,17 +41,11 @@ public class AslVersusHandWrittenBenchmarks : BackendBenchmarkBase
     public void Setup()
     {
         StartStorage();
-        var builder = Microsoft.Extensions.Hosting.Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
-        builder.Services.AddSingleton<IWorkflowRegistry>(FolderWorkflowRegistry.FromSources([("five", "bench", FiveSteps)]));
-        builder.Services.AddSingleton(new TaskHandlerRegistry().Register("arn:hybrid:increment", input => new JsonObject { ["n"] = (input?["n"]?.GetValue<int>() ?? 0) + 1 }));
-        builder.Services.AddHybridExecutions();
-        builder.Services.AddHybridDurableBackend(Options("benchasl"), registry =>
+        _host = BuildHost(Options("benchasl"), registry =>
         {
-            registry.AddHybridTasks();
             registry.AddOrchestrator<FiveStepOrchestrator>();
             registry.AddActivity<IncrementActivity>();
         });
-        _host = builder.Build();
         _host.StartAsync().GetAwaiter().GetResult();
         _client = _host.Services.GetRequiredService<DurableTaskClient>();
         _executions = _host.Services.GetRequiredService<IExecutionService>();
@@ -60,6 +54,26 @@ public class AslVersusHandWrittenBenchmarks : BackendBenchmarkBase
         {
             throw new InvalidOperationException($"The ASL machine returned {check}, not 5.");
         }
+    }
+
+    /// <summary>A host with the five-step workflow, its handler and Hybrid's orchestrations, on <paramref name="backend"/>.</summary>
+    internal static Microsoft.Extensions.Hosting.IHost BuildHost(
+        DurableBackendOptions backend,
+        Action<Microsoft.DurableTask.DurableTaskRegistry>? tasks = null,
+        Action<IServiceCollection>? services = null,
+        string environment = "Production")
+    {
+        var builder = Microsoft.Extensions.Hosting.Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true, EnvironmentName = environment });
+        builder.Services.AddSingleton<IWorkflowRegistry>(FolderWorkflowRegistry.FromSources([("five", "bench", FiveSteps)]));
+        builder.Services.AddSingleton(new TaskHandlerRegistry().Register("arn:hybrid:increment", input => new JsonObject { ["n"] = (input?["n"]?.GetValue<int>() ?? 0) + 1 }));
+        services?.Invoke(builder.Services);
+        builder.Services.AddHybridExecutions();
+        builder.Services.AddHybridDurableBackend(backend, registry =>
+        {
+            registry.AddHybridTasks();
+            tasks?.Invoke(registry);
+        });
+        return builder.Build();
     }
 
     [GlobalCleanup]
