@@ -154,6 +154,61 @@ public sealed class ServeCommandTests : IDisposable
     }
 
     [Fact]
+    public void Options_AwsSection_BindsTheBridgeFederationAndSweeper()
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Hybrid:Aws:Region"] = "eu-west-1",
+            ["Hybrid:Aws:Endpoints:StepFunctions"] = "http://127.0.0.1:4566/",
+            ["Hybrid:Aws:Bridge:MaxPollInterval"] = "00:00:30",
+            ["Hybrid:Aws:Federation:Mode"] = "assumerole",
+            ["Hybrid:Aws:Federation:RoleArn"] = "arn:aws:iam::123456789012:role/hybrid-bridge",
+            ["Hybrid:Aws:Sweeper:Cron"] = "*/15 * * * *",
+        }).Build();
+
+        var aws = ServeCommand.Options(configuration).Aws!;
+
+        Assert.Equal("eu-west-1", aws.Clients.Region);
+        Assert.Equal(new Uri("http://127.0.0.1:4566/"), aws.Clients.StepFunctionsEndpoint);
+        Assert.Null(aws.Clients.IamEndpoint);
+        Assert.Equal(TimeSpan.FromSeconds(30), aws.Bridge.MaxPollInterval);
+        Assert.Equal(TimeSpan.FromSeconds(5), aws.Bridge.FirstPollInterval);
+        Assert.Equal(Hybrid.Aws.Bridge.AwsFederationMode.AssumeRole, aws.Bridge.Federation.Mode);
+        Assert.Equal("*/15 * * * *", aws.SweeperCron);
+        Assert.Null(ServeCommand.Options(new ConfigurationBuilder().Build()).Aws);
+    }
+
+    [Theory]
+    [InlineData("Hybrid:Aws:Federation:Mode", "saml", "Aws:Federation:Mode")]
+    [InlineData("Hybrid:Aws:Endpoints:Sts", "not a url", "Aws:Endpoints:Sts")]
+    [InlineData("Hybrid:Aws:Bridge:FirstPollInterval", "soon", "Aws:Bridge:FirstPollInterval")]
+    public void Options_BadAwsValue_IsAFormatErrorNamingTheKey(string key, string value, string named)
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { [key] = value }).Build();
+
+        // ServeCommand answers a FormatException from Options with exit code 2 and its message.
+        var error = Assert.Throws<FormatException>(() => ServeCommand.Options(configuration));
+
+        Assert.Contains(named, error.Message, StringComparison.Ordinal);
+        Assert.Contains(value, error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Build_FederationWithoutRoleArn_IsRefusedBeforeAnythingStarts()
+    {
+        File.WriteAllText(Path.Combine(_folder, "w.asl.json"), """{"StartAt":"A","States":{"A":{"Type":"Succeed"}}}""");
+        var options = new LocalHostOptions
+        {
+            Workflows = _folder,
+            Aws = new AwsHostOptions { Bridge = new Hybrid.Aws.Bridge.AwsBridgeOptions { Federation = new Hybrid.Aws.Bridge.AwsFederationOptions { Mode = Hybrid.Aws.Bridge.AwsFederationMode.WebIdentity } } },
+        };
+
+        var error = Assert.Throws<ArgumentException>(() => LocalHost.Build(options));
+
+        Assert.Contains("RoleArn", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Serve_MissingFolder_ExitsTwo()
     {
         var (code, _, error) = await CliRunner.RunAsync("serve", "--workflows", Path.Combine(_folder, "nope"));
