@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using Hybrid.Asl.Errors;
+using Hybrid.Aws.TestServer;
 using Hybrid.Durable.Executions;
 using Hybrid.Durable.Orchestration;
 using Microsoft.DurableTask.Client;
@@ -44,6 +45,30 @@ public sealed class DurableBridgeTests(AwsServerFixture fixture) : AwsServerTest
         var history = (await host.Executions.GetHistoryAsync(started))!.Select(e => e.Type).ToList();
         Assert.Equal(["TaskScheduled", "TaskStarted", "TaskSubmitted", "TaskSucceeded"], history.Where(t => t.StartsWith("Task", StringComparison.Ordinal) && t != "TaskStateEntered" && t != "TaskStateExited"));
         Assert.Contains(Server.Requests, r => r.Operation == "DescribeExecution");
+    }
+
+    [Fact]
+    public async Task ThrottlingStormWhilePolling_TheTaskWaitsItOutDurablyAndSucceeds()
+    {
+        var machine = Server.StepFunctions.AddStateMachine(Unique("child"));
+        await using var host = await HostAsync(machine, Definition(machine));
+        Server.Faults.Enqueue("states", "DescribeExecution", FaultKind.Throttle, times: 12);
+
+        var started = await host.StartAsync("parent", "storm-1", """{"who":"ann"}""");
+        var child = Assert.Single(await BridgeHost.ChildrenAsync(Server, machine));
+        using (var cts = new CancellationTokenSource(TimeSpan.FromSeconds(60)))
+        {
+            while (Server.Requests.Count(r => r.Operation == "DescribeExecution" && r.ErrorCode == "ThrottlingException") < 12)
+            {
+                await Task.Delay(50, cts.Token);
+            }
+        }
+
+        Server.StepFunctions.Succeed(child.Arn, "{}");
+        var done = await host.WaitAsync(started);
+
+        Assert.Equal(ExecutionStatus.Succeeded, done.Status);
+        Assert.Single(Server.StepFunctions.Executions, e => e.StateMachineArn == machine);
     }
 
     [Fact]
