@@ -103,20 +103,19 @@ public static class LocalHost
             builder.Services.AddSingleton<IDispatchMiddleware>(MockedTasks.Load(mocks, options.TestCase));
         }
 
+        // The key ring that seals callers' tokens is the host's one Data Protection key ring (the one the key rotation
+        // rolls): in a blob container on Azure Storage, outside the durable state, so a restarted host unseals the tokens
+        // its executions hold; in memory otherwise, where the executions end with the process and so may their keys.
+        var dataProtection = builder.Services.AddDataProtection().SetApplicationName(TokenSealing.ApplicationName);
         if (options.Backend.Backend == DurableBackendKind.AzureStorage)
         {
             builder.Services.AddSingleton<IExecutionHistoryStore>(new TableExecutionHistoryStore(options.Backend.ConnectionString, options.Backend.TaskHub + "Events"));
-
-            // The audit log in a table beside the history; the Data Protection key ring in a blob container, outside
-            // the durable state, so a restarted host unseals the tokens its executions hold.
             builder.Services.AddSingleton<IAuditLog>(new TableAuditLog(new TableServiceClient(options.Backend.ConnectionString).GetTableClient(options.Backend.TaskHub + "Audit")));
-            var keys = new BlobServiceClient(options.Backend.ConnectionString).GetBlobContainerClient(KeyRingContainer(options));
-            builder.Services.AddSingleton<ITokenSealer>(new TokenSealer(TokenSealing.CreateProvider(new BlobXmlRepository(keys))));
+            dataProtection.PersistKeysToBlobContainer(new BlobServiceClient(options.Backend.ConnectionString).GetBlobContainerClient(KeyRingContainer(options)));
         }
         else
         {
-            // In-memory executions end with the process, and so may the keys that seal their tokens.
-            builder.Services.AddSingleton<ITokenSealer>(new TokenSealer(new EphemeralDataProtectionProvider()));
+            dataProtection.AddKeyManagementOptions(o => o.XmlRepository = new InMemoryXmlRepository());
         }
 
         if (options.Rotation is { } rotation)
