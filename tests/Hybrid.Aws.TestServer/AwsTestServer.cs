@@ -297,7 +297,7 @@ public sealed class AwsTestServer : IAsyncDisposable
             }
 
             // 4. A queued fault, or the backend.
-            if (Faults.Take(service, operationName) is { } fault)
+            if (Faults.Take(service, operationName, input) is { } fault)
             {
                 await WriteFaultAsync(context, model, operation, fault, input, accessKey).ConfigureAwait(false);
                 return;

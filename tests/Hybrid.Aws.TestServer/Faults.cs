@@ -22,8 +22,11 @@ public enum FaultKind
     Hang,
 }
 
-/// <summary>A queued fault: it answers the next <see cref="Times"/> requests to the operation (any operation of the service if null).</summary>
-public sealed record QueuedFault(string Service, string? Operation, FaultKind? Kind, int Times, string? ErrorCode = null, int StatusCode = 400, string? Message = null);
+/// <summary>
+/// A queued fault: it answers the next <see cref="Times"/> requests to the operation (any operation of the service if
+/// null) whose input <see cref="Match"/> accepts (any input if null).
+/// </summary>
+public sealed record QueuedFault(string Service, string? Operation, FaultKind? Kind, int Times, string? ErrorCode = null, int StatusCode = 400, string? Message = null, Func<System.Text.Json.Nodes.JsonObject, bool>? Match = null);
 
 /// <summary>Faults a test queues; the server applies them after a request passed the signature and model checks.</summary>
 public sealed class FaultQueue
@@ -35,11 +38,15 @@ public sealed class FaultQueue
     /// <param name="operation">The operation to fail, or null for any.</param>
     /// <param name="kind">The fault.</param>
     /// <param name="times">How many consecutive matching requests it answers.</param>
-    public void Enqueue(string service, string? operation, FaultKind kind, int times = 1)
+    /// <param name="match">
+    /// Which requests it answers, by their input (any if null): a test that must not be disturbed by other traffic to
+    /// the shared server (a host still shutting down, a client's background refresh) scopes its faults to its own calls.
+    /// </param>
+    public void Enqueue(string service, string? operation, FaultKind kind, int times = 1, Func<System.Text.Json.Nodes.JsonObject, bool>? match = null)
     {
         lock (_gate)
         {
-            _faults.Add(new QueuedFault(service, operation, kind, times));
+            _faults.Add(new QueuedFault(service, operation, kind, times, Match: match));
         }
     }
 
@@ -60,11 +67,11 @@ public sealed class FaultQueue
         }
     }
 
-    internal QueuedFault? Take(string service, string operation)
+    internal QueuedFault? Take(string service, string operation, System.Text.Json.Nodes.JsonObject input)
     {
         lock (_gate)
         {
-            var index = _faults.FindIndex(f => f.Service == service && (f.Operation is null || f.Operation == operation));
+            var index = _faults.FindIndex(f => f.Service == service && (f.Operation is null || f.Operation == operation) && (f.Match is null || f.Match(input)));
             if (index < 0)
             {
                 return null;

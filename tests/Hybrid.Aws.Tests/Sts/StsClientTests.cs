@@ -164,7 +164,7 @@ public sealed class StsClientTests(AwsServerFixture fixture) : AwsServerTest(fix
     public async Task AssumeRole_EveryAttemptTimesOut_ThrowsTimeoutNamingOperation()
     {
         var role = await RoleAsync();
-        Server.Faults.Enqueue("sts", "AssumeRole", FaultKind.Hang, times: 2);
+        Server.Faults.Enqueue("sts", "AssumeRole", FaultKind.Hang, times: 2, match: input => input["RoleArn"]?.GetValue<string>() == role.Arn);
         var sts = Clients(Options(retry: new AwsRetryOptions { MaxAttempts = 2 }) with { AttemptTimeout = TimeSpan.FromSeconds(2) }).Sts;
 
         var ex = await Assert.ThrowsAsync<TimeoutException>(() => sts.AssumeRoleAsync(new AssumeRoleRequest(role.Arn, "s1")));
