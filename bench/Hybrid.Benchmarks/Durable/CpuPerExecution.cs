@@ -1,0 +1,132 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.Json.Nodes;
+using Hybrid.Asl.Running;
+using Hybrid.Benchmarks.Backends;
+using Hybrid.Durable;
+using Hybrid.Durable.Executions;
+using Hybrid.Durable.Orchestration;
+using Hybrid.Host.Backends;
+using Microsoft.DurableTask;
+using Microsoft.DurableTask.Client;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+
+namespace Hybrid.Benchmarks.Durable;
+
+// Run:  dotnet run -c Release --project bench/Hybrid.Benchmarks -- cpu [seconds]
+// A harness, not a BenchmarkDotNet benchmark: for each orchestration it runs rounds of 200 executions at once on the
+// in-memory backend for the given time (12 s by default, after five warm-up rounds) and prints the process's CPU time per execution, which a
+// loaded machine disturbs less than wall time. It separates the costs of the ASL orchestrator against the 5-activity
+// baseline of AslVersusHandWrittenBenchmarks. Results: docs/performance.md.
+
+/// <summary>CPU time per execution of the baseline, of Hybrid's pieces in isolation, and of the ASL orchestrator.</summary>
+internal static class CpuPerExecution
+{
+    private const int Concurrent = 200;
+    private const string FiveTasks = """
+        {"StartAt":"S1","States":{
+          "S1":{"Type":"Task","Resource":"arn:hybrid:increment","Next":"S2"},
+          "S2":{"Type":"Task","Resource":"arn:hybrid:increment","Next":"S3"},
+          "S3":{"Type":"Task","Resource":"arn:hybrid:increment","Next":"S4"},
+          "S4":{"Type":"Task","Resource":"arn:hybrid:increment","Next":"S5"},
+          "S5":{"Type":"Task","Resource":"arn:hybrid:increment","End":true}}}
+        """;
+
+    private const string FivePasses = """
+        {"StartAt":"S1","States":{
+          "S1":{"Type":"Pass","Next":"S2"},"S2":{"Type":"Pass","Next":"S3"},"S3":{"Type":"Pass","Next":"S4"},
+          "S4":{"Type":"Pass","Next":"S5"},"S5":{"Type":"Pass","End":true}}}
+        """;
+
+    public static async Task RunAsync(string[] args)
+    {
+        var seconds = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 12;
+        var builder = Microsoft.Extensions.Hosting.Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
+        builder.Services.AddSingleton<IWorkflowRegistry>(FolderWorkflowRegistry.FromSources([("five", "bench", FiveTasks), ("passes", "bench", FivePasses)]));
+        builder.Services.AddSingleton(new TaskHandlerRegistry().Register("arn:hybrid:increment", input => new JsonObject { ["n"] = (input?["n"]?.GetValue<int>() ?? 0) + 1 }));
+        builder.Services.AddHybridExecutions();
+        builder.Services.AddHybridDurableBackend(new DurableBackendOptions { Backend = DurableBackendKind.InMemory, TaskHub = "benchcpu" }, registry =>
+        {
+            registry.AddHybridTasks();
+            registry.AddOrchestrator<FiveStepOrchestrator>();
+            registry.AddActivity<IncrementActivity>();
+            registry.AddOrchestrator<NoActivityOrchestrator>();
+            registry.AddOrchestrator<FiveDispatchOrchestrator>();
+        });
+        using var host = builder.Build();
+        await host.StartAsync();
+        var client = host.Services.GetRequiredService<DurableTaskClient>();
+        var executions = host.Services.GetRequiredService<IExecutionService>();
+
+        async Task Orchestration(string name)
+        {
+            var id = await client.ScheduleNewOrchestrationInstanceAsync(name, 0);
+            await client.WaitForInstanceCompletionAsync(id, getInputsAndOutputs: true);
+        }
+
+        async Task Workflow(string name)
+        {
+            var started = await executions.StartAsync(name, new JsonObject { ["n"] = 0 });
+            await client.WaitForInstanceCompletionAsync(started.ExecutionId, getInputsAndOutputs: true);
+        }
+
+        (string Label, Func<Task> Run)[] cases =
+        [
+            ("hand-written, no activity", () => Orchestration(nameof(NoActivityOrchestrator))),
+            ("ASL, five Pass states", () => Workflow("passes")),
+            ("hand-written, five trivial activities (baseline)", () => Orchestration(nameof(FiveStepOrchestrator))),
+            ("hand-written, five calls of the dispatch activity", () => Orchestration(nameof(FiveDispatchOrchestrator))),
+            ("ASL, five Task states", () => Workflow("five")),
+        ];
+        foreach (var (label, run) in cases)
+        {
+            Task Round() => Task.WhenAll(Enumerable.Range(0, Concurrent).Select(_ => run()));
+            for (var warmup = 0; warmup < 5; warmup++)
+            {
+                await Round();
+            }
+
+            using var process = Process.GetCurrentProcess();
+            var cpuBefore = process.TotalProcessorTime;
+            var clock = Stopwatch.StartNew();
+            var rounds = 0;
+            while (clock.Elapsed.TotalSeconds < seconds)
+            {
+                await Round();
+                rounds++;
+            }
+
+            process.Refresh();
+            var cpu = process.TotalProcessorTime - cpuBefore;
+            var count = rounds * (double)Concurrent;
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{label,-52} {cpu.TotalMilliseconds / count,6:F3} ms CPU, {clock.Elapsed.TotalMilliseconds / count,6:F3} ms wall per execution ({count} executions)"));
+        }
+
+        await host.StopAsync();
+    }
+}
+
+/// <summary>The cost of an orchestration's start and completion alone.</summary>
+internal sealed class NoActivityOrchestrator : TaskOrchestrator<int, int>
+{
+    public override Task<int> RunAsync(TaskOrchestrationContext context, int input) => Task.FromResult(input);
+}
+
+/// <summary>Five calls of Hybrid's dispatch activity from a hand-written orchestrator: the activity side alone.</summary>
+internal sealed class FiveDispatchOrchestrator : TaskOrchestrator<int, int>
+{
+    public override async Task<int> RunAsync(TaskOrchestrationContext context, int input)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        var value = """{"n":0}""";
+        for (var i = 0; i < 5; i++)
+        {
+            var request = new DispatchRequest("five:cpu", "five", $"S{i + 1}", "arn:hybrid:increment", value, 0, null, null, null, null, null, null);
+            var result = await context.CallActivityAsync<DispatchResult>(DurableNames.Dispatch, request);
+            value = result.Output ?? throw new InvalidOperationException($"The dispatch failed: {result.Error}: {result.Cause}");
+        }
+
+        return input + 5;
+    }
+}
