@@ -588,7 +588,7 @@ public static class DefinitionParser
             }
 
             var conditionPointer = JsonPointer.Append(pointer, "Condition");
-            if (!(node is JsonValue value && (value.GetValueKind() is JsonValueKind.True or JsonValueKind.False || (value.TryGetValue<string>(out var text) && text.StartsWith("{%", StringComparison.Ordinal)))))
+            if (!(node is JsonValue value && value.GetValueKind() is JsonValueKind.True or JsonValueKind.False || IsExpressionString(node)))
             {
                 Error(DiagnosticCodes.SchemaValidationFailed, $"'Condition' must be a JSONata expression \"{{% ... %}}\" or a boolean, not {Describe(node)}.", conditionPointer);
                 return null;
@@ -736,9 +736,9 @@ public static class DefinitionParser
                 timestampExpression = ExpressionField(obj, "Timestamp", pointer);
             }
 
-            double? seconds = secondsExpression is null && !IsExpressionString(obj["Seconds"]) ? NonNegativeInteger(obj, "Seconds", pointer, max: 99_999_999) : null;
+            double? seconds = !IsJsonataExpression(obj["Seconds"]) ? NonNegativeInteger(obj, "Seconds", pointer, max: 99_999_999) : null;
             DateTimeOffset? timestamp = null;
-            if (timestampExpression is null && !IsExpressionString(obj["Timestamp"]) && OptionalString(obj, "Timestamp", pointer) is { } text)
+            if (!IsJsonataExpression(obj["Timestamp"]) && OptionalString(obj, "Timestamp", pointer) is { } text)
             {
                 if (Rfc3339.TryParse(text, out var parsed))
                 {
@@ -752,6 +752,12 @@ public static class DefinitionParser
 
             return new WaitState(name, pointer, common, seconds, timestamp, PathField(obj, "SecondsPath", pointer), PathField(obj, "TimestampPath", pointer), secondsExpression, timestampExpression);
         }
+
+        /// <summary>
+        /// A <c>{% %}</c> string in a JSONata state: the field is an expression (compiled, or reported if it does not
+        /// compile), never a literal. In a JSONPath state the same text is an ordinary literal.
+        /// </summary>
+        private bool IsJsonataExpression(JsonNode? node) => _language == QueryLanguage.Jsonata && IsExpressionString(node);
 
         private FailState ParseFail(string name, JsonObject obj, string pointer, StateCommon common)
         {
@@ -768,8 +774,8 @@ public static class DefinitionParser
             var errorExpression = _language == QueryLanguage.Jsonata ? ExpressionField(obj, "Error", pointer) : null;
             var causeExpression = _language == QueryLanguage.Jsonata ? ExpressionField(obj, "Cause", pointer) : null;
             return new FailState(name, pointer, common,
-                errorExpression is null && !IsExpressionString(obj["Error"]) ? OptionalString(obj, "Error", pointer) : null,
-                causeExpression is null && !IsExpressionString(obj["Cause"]) ? OptionalString(obj, "Cause", pointer) : null,
+                !IsJsonataExpression(obj["Error"]) ? OptionalString(obj, "Error", pointer) : null,
+                !IsJsonataExpression(obj["Cause"]) ? OptionalString(obj, "Cause", pointer) : null,
                 ValueExpressionField(obj, "ErrorPath", pointer), ValueExpressionField(obj, "CausePath", pointer), errorExpression, causeExpression);
         }
 

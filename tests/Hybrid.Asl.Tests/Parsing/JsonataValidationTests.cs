@@ -30,6 +30,17 @@ public sealed class JsonataValidationTests
         Assert.IsType<ConditionRule>(choice.Choices[0].Rule);
     }
 
+    [Fact]
+    public void Parse_JsonPathFailWithExpressionLikeText_KeepsItAsLiteral()
+    {
+        var result = DefinitionParser.Parse("""{"StartAt":"A","States":{"A":{"Type":"Fail","Error":"{% x %}","Cause":"{% y %}"}}}""");
+
+        Assert.True(result.IsValid, string.Join("\n", result.Diagnostics));
+        var fail = Assert.IsType<FailState>(result.StateMachine!.States["A"]);
+        Assert.Equal("{% x %}", fail.Error);
+        Assert.Equal("{% y %}", fail.Cause);
+    }
+
     [Theory]
     // A JSONata syntax error is reported at the string that holds it, with the JSONata code and position.
     [InlineData("""{"QueryLanguage":"JSONata","StartAt":"A","States":{"A":{"Type":"Pass","Output":{"x":["ok","{% 1 + %}"]},"End":true}}}""", DiagnosticCodes.InvalidJsonata, "/States/A/Output/x/1")]
@@ -43,6 +54,8 @@ public sealed class JsonataValidationTests
     [InlineData("""{"QueryLanguage":"JSONata","StartAt":"A","States":{"A":{"Type":"Map","Items":"{% [ %}","ItemProcessor":{"StartAt":"I","States":{"I":{"Type":"Pass","End":true}}},"End":true}}}""", DiagnosticCodes.InvalidJsonata, "/States/A/Items")]
     [InlineData("""{"QueryLanguage":"JSONata","StartAt":"A","States":{"A":{"Type":"Map","ItemProcessor":{"StartAt":"I","States":{"I":{"Type":"Pass","Output":"{% } %}","End":true}}},"End":true}}}""", DiagnosticCodes.InvalidJsonata, "/States/A/ItemProcessor/States/I/Output")]
     [InlineData("""{"QueryLanguage":"JSONata","StartAt":"A","States":{"A":{"Type":"Task","Resource":"arn:x","End":true,"Catch":[{"ErrorEquals":["States.ALL"],"Output":"{% ? %}","Next":"A"}]}}}""", DiagnosticCodes.InvalidJsonata, "/States/A/Catch/0/Output")]
+    // In a JSONPath state a "{% %}" string is an ordinary literal: a Wait's Seconds must still be a number.
+    [InlineData("""{"StartAt":"A","States":{"A":{"Type":"Wait","Seconds":"{% 5 %}","End":true}}}""", DiagnosticCodes.SchemaValidationFailed, "/States/A/Seconds")]
     // $states.result only in the Output and Assign of Task, Parallel and Map; $states.errorOutput only in a Catch.
     [InlineData("""{"QueryLanguage":"JSONata","StartAt":"A","States":{"A":{"Type":"Task","Resource":"arn:x","Arguments":{"r":"{% $states.result %}"},"End":true}}}""", DiagnosticCodes.InvalidJsonata, "/States/A/Arguments/r")]
     [InlineData("""{"QueryLanguage":"JSONata","StartAt":"A","States":{"A":{"Type":"Pass","Output":"{% $states . result %}","End":true}}}""", DiagnosticCodes.InvalidJsonata, "/States/A/Output")]
