@@ -329,6 +329,30 @@ resource app 'Microsoft.Web/sites@2024-04-01' = {
           value: ''
         }
         {
+          name: 'Hybrid__Aws__Bridge__FirstPollInterval'
+          value: ''
+        }
+        {
+          name: 'Hybrid__Aws__Bridge__MaxPollInterval'
+          value: ''
+        }
+        {
+          name: 'Hybrid__Aws__Bridge__CallerField'
+          value: ''
+        }
+        {
+          name: 'Hybrid__Aws__Federation__Mode'
+          value: ''
+        }
+        {
+          name: 'Hybrid__Aws__Federation__RoleArn'
+          value: ''
+        }
+        {
+          name: 'Hybrid__Aws__Federation__DurationSeconds'
+          value: ''
+        }
+        {
           name: 'Hybrid__Aws__Sweeper__Cron'
           value: sweeperSchedule
         }

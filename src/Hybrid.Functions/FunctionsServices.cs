@@ -47,7 +47,8 @@ public static class FunctionsServices
         // First the storage-backed audit log, key ring and sealer (the rotation's), so the identity layer and the API
         // use them rather than their in-memory defaults.
         var rotation = configuration.GetSection(RotationOptions.Section).Get<RotationOptions>() ?? new RotationOptions();
-        services.AddHybridRotation(rotation, storage, Aws(configuration));
+        var aws = Aws(configuration);
+        services.AddHybridRotation(rotation, storage, aws.Clients);
 
         // The same authorization as the local host: every request's token at the front door, and again before every Task.
         var identity = configuration.GetSection(FunctionsSettings.Identity);
@@ -62,13 +63,6 @@ public static class FunctionsServices
         services.AddHybridIdentityChecks();
         services.AddHybridApi();
 
-        var sweeper = new RoleSweeperOptions();
-        sweeper = sweeper with
-        {
-            PathPrefix = configuration[FunctionsSettings.AwsSweeperPathPrefix] is { Length: > 0 } path ? path : sweeper.PathPrefix,
-            ExpiryTagKey = configuration[FunctionsSettings.AwsSweeperExpiryTagKey] is { Length: > 0 } tag ? tag : sweeper.ExpiryTagKey,
-        };
-        sweeper.Validate();
         // The Step Functions bridge answers the states:startExecution Task resources, as on the local host; it unseals
         // callers' tokens (for federation) with the same key ring the rotation rolls.
         services.AddSingleton(sp =>
@@ -76,29 +70,32 @@ public static class FunctionsServices
             var sealer = sp.GetRequiredService<ITokenSealer>();
             return new StepFunctionsBridge(
                 sp.GetRequiredService<AwsClients>(),
-                new AwsBridgeOptions(),
+                aws.Bridge,
                 (sealedToken, purpose) => sealer.TryUnseal(sealedToken, purpose, out var token) ? token : null,
                 sp.GetRequiredService<TimeProvider>());
         });
         services.AddSingleton(sp => sp.GetRequiredService<StepFunctionsBridge>().Register(new TaskHandlerRegistry()));
-        services.AddSingleton(sp => new RoleSweeper(sp.GetRequiredService<IIamClient>(), sweeper, sp.GetRequiredService<TimeProvider>(), sp.GetService<ILogger<RoleSweeper>>()));
+        services.AddSingleton(sp => new RoleSweeper(sp.GetRequiredService<IIamClient>(), aws.Sweeper, sp.GetRequiredService<TimeProvider>(), sp.GetService<ILogger<RoleSweeper>>()));
         return services;
     }
 
-    /// <summary>The AWS clients' settings: region and endpoint overrides; credentials from AWSSDK.Core's default chain.</summary>
-    private static AwsClientOptions Aws(IConfiguration configuration)
+    /// <summary>
+    /// The AWS side (<see cref="FunctionsSettings.Aws"/>), read as the local host reads it: region, endpoint overrides,
+    /// the bridge (federation included) and the sweeper; credentials from AWSSDK.Core's default chain.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">A value is malformed or cannot work; the message names its key.</exception>
+    private static AwsHostOptions Aws(IConfiguration configuration)
     {
-        Uri? Endpoint(string key) => configuration[key] is not { Length: > 0 } text ? null
-            : Uri.TryCreate(text, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https" ? uri
-            : throw new InvalidOperationException($"The setting '{key}' ('{text}') is not an absolute http(s) URL.");
-        return new AwsClientOptions
+        try
         {
-            Region = configuration[FunctionsSettings.AwsRegion] is { Length: > 0 } region ? region : "us-east-1",
-            IamEndpoint = Endpoint(FunctionsSettings.AwsIamEndpoint),
-            StepFunctionsEndpoint = Endpoint(FunctionsSettings.AwsStepFunctionsEndpoint),
-            StepFunctionsSyncEndpoint = Endpoint(FunctionsSettings.AwsStepFunctionsSyncEndpoint),
-            StsEndpoint = Endpoint(FunctionsSettings.AwsStsEndpoint),
-        };
+            var aws = AwsHostOptions.FromConfiguration(configuration.GetSection(FunctionsSettings.Aws)) ?? new AwsHostOptions();
+            aws.Validate();
+            return aws;
+        }
+        catch (Exception e) when (e is FormatException or ArgumentException)
+        {
+            throw new InvalidOperationException($"The setting section '{FunctionsSettings.Aws}' is not valid: {e.Message}", e);
+        }
     }
 
     private sealed class DurableExecutionServiceFactory(IWorkflowRegistry workflows, IExecutionHistoryStore history, TimeProvider time, ExecutionServiceOptions options)

@@ -22,28 +22,16 @@ public static class FunctionsSettings
     public const string RotationSchedule = "Hybrid:Rotation:Schedule";
 
     /// <summary>
-    /// The AWS side, in the local host's spelling (<c>Hybrid:Aws</c>): the region, and endpoint overrides (empty: AWS's
-    /// public endpoints). Credentials never come from this section: AWSSDK.Core's default chain finds them (on Azure,
-    /// the app settings <c>AWS_ACCESS_KEY_ID</c> and <c>AWS_SECRET_ACCESS_KEY</c>) until a rotation stores a key.
+    /// The AWS side, in the local host's spelling and read by the same code (<c>AwsHostOptions.FromConfiguration</c>,
+    /// whose <c>Keys</c> lists every key): the region, endpoint overrides (empty: AWS's public endpoints), the bridge
+    /// (federation included) and the sweeper. Credentials never come from this section: AWSSDK.Core's default chain
+    /// finds them (on Azure, the app settings <c>AWS_ACCESS_KEY_ID</c> and <c>AWS_SECRET_ACCESS_KEY</c>) until a
+    /// rotation stores a key.
     /// </summary>
-    public const string AwsRegion = "Hybrid:Aws:Region";
-
-    public const string AwsIamEndpoint = "Hybrid:Aws:Endpoints:Iam";
-
-    public const string AwsStepFunctionsEndpoint = "Hybrid:Aws:Endpoints:StepFunctions";
-
-    public const string AwsStepFunctionsSyncEndpoint = "Hybrid:Aws:Endpoints:StepFunctionsSync";
-
-    public const string AwsStsEndpoint = "Hybrid:Aws:Endpoints:Sts";
+    public const string Aws = "Hybrid:Aws";
 
     /// <summary>The temporary-role sweeper's timer schedule, NCRONTAB with seconds (UTC).</summary>
     public const string AwsSweeperCron = "Hybrid:Aws:Sweeper:Cron";
-
-    /// <summary>The IAM path the sweeper examines. Default <c>/hybrid/temporary/</c>.</summary>
-    public const string AwsSweeperPathPrefix = "Hybrid:Aws:Sweeper:PathPrefix";
-
-    /// <summary>The tag that holds a temporary role's expiry. Default <c>hybrid:expires</c>.</summary>
-    public const string AwsSweeperExpiryTagKey = "Hybrid:Aws:Sweeper:ExpiryTagKey";
 
     /// <summary>
     /// The identity layer's section (Ping issuer, audiences, introspection, access policy), bound as on the local host:

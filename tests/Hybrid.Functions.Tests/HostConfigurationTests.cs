@@ -2,6 +2,7 @@ using System.Reflection;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
+using Hybrid.Aws;
 using Hybrid.Durable.Rotation;
 using Hybrid.Identity.Management;
 using Hybrid.Testing;
@@ -55,7 +56,8 @@ public sealed partial class HostConfigurationTests
         var timers = FunctionsMetadata.All
             .Where(f => f.TriggerType == "timerTrigger")
             .Select(f => ((string)f.Trigger["schedule"]!).Trim('%').Replace(":", "__", StringComparison.Ordinal));
-        var bound = Bound(typeof(RotationOptions), RotationOptions.Section).Concat(Bound(typeof(PingManagementOptions), RotationOptions.Section + ":Ping"));
+        var bound = Bound(typeof(RotationOptions), RotationOptions.Section).Concat(Bound(typeof(PingManagementOptions), RotationOptions.Section + ":Ping"))
+            .Concat(AwsHostOptions.Keys.Select(k => $"{FunctionsSettings.Aws}:{k}".Replace(":", "__", StringComparison.Ordinal)));
         var values = Values();
 
         Assert.NotEmpty(keys);

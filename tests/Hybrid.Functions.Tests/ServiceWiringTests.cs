@@ -65,7 +65,7 @@ public sealed class ServiceWiringTests
     public void AddHybridFunctions_WithARelativeAwsEndpoint_NamesTheSetting()
     {
         var settings = Sample();
-        settings[FunctionsSettings.AwsIamEndpoint] = "iam.local";
+        settings[FunctionsSettings.Aws + ":Endpoints:Iam"] = "iam.local";
 
         var e = Assert.Throws<InvalidOperationException>(() => Build(settings));
 

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Hybrid.Aws;
 using Hybrid.Durable.Executions;
 using Hybrid.Durable.Rotation;
 using Hybrid.Host.Backends;

@@ -1,3 +1,4 @@
+using Hybrid.Aws;
 using Hybrid.Durable.Rotation;
 using Hybrid.Host.Backends;
 using Microsoft.Extensions.Configuration;

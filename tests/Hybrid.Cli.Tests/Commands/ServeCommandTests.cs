@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
+using Hybrid.Aws;
 using Hybrid.Cli.Commands;
 using Hybrid.Host.Backends;
 using Hybrid.Host.Local;

@@ -76,7 +76,7 @@ public sealed class RoleSweeperTimerTests : IAsyncLifetime
         var settings = values.ToDictionary(p => p.Key.Replace("__", ":", StringComparison.Ordinal), p => (string?)p.Value);
         settings[FunctionsSettings.Storage] = _azurite.ConnectionString;
         settings[FunctionsSettings.Workflows] = RepoPaths.Combine("samples");
-        settings[FunctionsSettings.AwsIamEndpoint] = _aws.IamEndpoint.AbsoluteUri;
+        settings[FunctionsSettings.Aws + ":Endpoints:Iam"] = _aws.IamEndpoint.AbsoluteUri;
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
         return new ServiceCollection().AddLogging()
             .AddSingleton<Microsoft.Extensions.Hosting.IHostEnvironment>(new Microsoft.Extensions.Hosting.Internal.HostingEnvironment { EnvironmentName = "Development" })

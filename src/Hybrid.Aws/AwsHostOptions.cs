@@ -1,13 +1,12 @@
 using System.Globalization;
-using Hybrid.Aws;
 using Hybrid.Aws.Bridge;
 using Hybrid.Aws.Roles;
 using Microsoft.Extensions.Configuration;
 
-namespace Hybrid.Host.Local;
+namespace Hybrid.Aws;
 
 /// <summary>
-/// The AWS side of the local host (the <c>Hybrid:Aws</c> section): where AWS is, the Step Functions bridge that serves
+/// The AWS side of a host (the <c>Hybrid:Aws</c> section, read the same way by the local host and the Functions app): where AWS is, the Step Functions bridge that serves
 /// the <c>states:startExecution</c> Task resources, and the temporary-role sweeper on a cron schedule. Credentials come
 /// from AWSSDK's default chain (environment, shared profile, web identity, container, instance), never from this section.
 /// </summary>
@@ -29,6 +28,15 @@ public sealed record AwsHostOptions
         Sweeper.Validate();
     }
 
+    /// <summary>Every key <see cref="FromConfiguration"/> reads, relative to the section.</summary>
+    public static IReadOnlyList<string> Keys { get; } =
+    [
+        "Region", "Endpoints:StepFunctions", "Endpoints:StepFunctionsSync", "Endpoints:Iam", "Endpoints:Sts",
+        "Bridge:FirstPollInterval", "Bridge:MaxPollInterval", "Bridge:CallerField",
+        "Federation:Mode", "Federation:RoleArn", "Federation:DurationSeconds",
+        "Sweeper:Cron", "Sweeper:PathPrefix", "Sweeper:ExpiryTagKey",
+    ];
+
     /// <summary>Binds the <c>Aws</c> section; null when the section is absent (the bridge is then not registered).</summary>
     /// <exception cref="FormatException">A value is malformed; the message names its key.</exception>
     public static AwsHostOptions? FromConfiguration(IConfigurationSection section)
@@ -40,15 +48,12 @@ public sealed record AwsHostOptions
         }
 
         var read = new Reader(section);
-        var bridge = section.GetSection("Bridge");
-        var federation = section.GetSection("Federation");
-        var sweeper = section.GetSection("Sweeper");
         var defaults = new AwsHostOptions();
         return new AwsHostOptions
         {
             Clients = new AwsClientOptions
             {
-                Region = section["Region"] ?? defaults.Clients.Region,
+                Region = read.Text("Region") ?? defaults.Clients.Region,
                 StepFunctionsEndpoint = read.Uri("Endpoints:StepFunctions"),
                 StepFunctionsSyncEndpoint = read.Uri("Endpoints:StepFunctionsSync"),
                 IamEndpoint = read.Uri("Endpoints:Iam"),
@@ -58,23 +63,23 @@ public sealed record AwsHostOptions
             {
                 FirstPollInterval = read.Span("Bridge:FirstPollInterval") ?? defaults.Bridge.FirstPollInterval,
                 MaxPollInterval = read.Span("Bridge:MaxPollInterval") ?? defaults.Bridge.MaxPollInterval,
-                CallerField = bridge["CallerField"] ?? defaults.Bridge.CallerField,
+                CallerField = read.Text("Bridge:CallerField") ?? defaults.Bridge.CallerField,
                 Federation = new AwsFederationOptions
                 {
-                    Mode = federation["Mode"] is { } mode
+                    Mode = read.Text("Federation:Mode") is { } mode
                         ? Enum.TryParse<AwsFederationMode>(mode, ignoreCase: true, out var parsed) && Enum.IsDefined(parsed)
                             ? parsed
-                            : throw new FormatException($"Aws:Federation:Mode '{mode}' is not known; use None, WebIdentity or AssumeRole.")
+                            : throw new FormatException($"'{section.Path}:Federation:Mode' ('{mode}') is not known; use None, WebIdentity or AssumeRole.")
                         : AwsFederationMode.None,
-                    RoleArn = federation["RoleArn"],
+                    RoleArn = read.Text("Federation:RoleArn"),
                     DurationSeconds = read.Int("Federation:DurationSeconds") ?? defaults.Bridge.Federation.DurationSeconds,
                 },
             },
-            SweeperCron = sweeper["Cron"],
+            SweeperCron = read.Text("Sweeper:Cron"),
             Sweeper = new RoleSweeperOptions
             {
-                PathPrefix = sweeper["PathPrefix"] ?? defaults.Sweeper.PathPrefix,
-                ExpiryTagKey = sweeper["ExpiryTagKey"] ?? defaults.Sweeper.ExpiryTagKey,
+                PathPrefix = read.Text("Sweeper:PathPrefix") ?? defaults.Sweeper.PathPrefix,
+                ExpiryTagKey = read.Text("Sweeper:ExpiryTagKey") ?? defaults.Sweeper.ExpiryTagKey,
             },
         };
     }
@@ -82,16 +87,18 @@ public sealed record AwsHostOptions
     /// <summary>Typed reads of one section, each naming its key when the value is malformed.</summary>
     private sealed class Reader(IConfigurationSection section)
     {
-        public Uri? Uri(string key) => section[key] is not { } text ? null
+        public string? Text(string key) => section[key] is { Length: > 0 } text ? text : null;
+
+        public Uri? Uri(string key) => Text(key) is not { } text ? null
             : System.Uri.TryCreate(text, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https" ? uri
-            : throw new FormatException($"Aws:{key} '{text}' is not an absolute http(s) URL.");
+            : throw new FormatException($"'{section.Path}:{key}' ('{text}') is not an absolute http(s) URL.");
 
-        public TimeSpan? Span(string key) => section[key] is not { } text ? null
+        public TimeSpan? Span(string key) => Text(key) is not { } text ? null
             : TimeSpan.TryParse(text, CultureInfo.InvariantCulture, out var span) && span > TimeSpan.Zero ? span
-            : throw new FormatException($"Aws:{key} '{text}' is not a positive time span (for example 00:00:05).");
+            : throw new FormatException($"'{section.Path}:{key}' ('{text}') is not a positive time span (for example 00:00:05).");
 
-        public int? Int(string key) => section[key] is not { } text ? null
+        public int? Int(string key) => Text(key) is not { } text ? null
             : int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var value) ? value
-            : throw new FormatException($"Aws:{key} '{text}' is not a whole number.");
+            : throw new FormatException($"'{section.Path}:{key}' ('{text}') is not a whole number.");
     }
 }
