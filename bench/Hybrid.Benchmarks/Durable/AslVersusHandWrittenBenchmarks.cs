@@ -23,7 +23,7 @@ namespace Hybrid.Benchmarks.Durable;
 [SimpleJob(RunStrategy.Monitoring, launchCount: 1, warmupCount: 3, iterationCount: 20, invocationCount: 1)]
 public class AslVersusHandWrittenBenchmarks : BackendBenchmarkBase
 {
-    private const string FiveSteps = """
+    internal const string FiveSteps = """
         {"StartAt":"S1","States":{
           "S1":{"Type":"Task","Resource":"arn:hybrid:increment","Next":"S2"},
           "S2":{"Type":"Task","Resource":"arn:hybrid:increment","Next":"S3"},

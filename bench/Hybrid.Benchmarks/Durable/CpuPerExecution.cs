@@ -24,15 +24,6 @@ namespace Hybrid.Benchmarks.Durable;
 internal static class CpuPerExecution
 {
     private const int Concurrent = 200;
-    private const string FiveTasks = """
-        {"StartAt":"S1","States":{
-          "S1":{"Type":"Task","Resource":"arn:hybrid:increment","Next":"S2"},
-          "S2":{"Type":"Task","Resource":"arn:hybrid:increment","Next":"S3"},
-          "S3":{"Type":"Task","Resource":"arn:hybrid:increment","Next":"S4"},
-          "S4":{"Type":"Task","Resource":"arn:hybrid:increment","Next":"S5"},
-          "S5":{"Type":"Task","Resource":"arn:hybrid:increment","End":true}}}
-        """;
-
     private const string FivePasses = """
         {"StartAt":"S1","States":{
           "S1":{"Type":"Pass","Next":"S2"},"S2":{"Type":"Pass","Next":"S3"},"S3":{"Type":"Pass","Next":"S4"},
@@ -43,7 +34,7 @@ internal static class CpuPerExecution
     {
         var seconds = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 12;
         var builder = Microsoft.Extensions.Hosting.Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
-        builder.Services.AddSingleton<IWorkflowRegistry>(FolderWorkflowRegistry.FromSources([("five", "bench", FiveTasks), ("passes", "bench", FivePasses)]));
+        builder.Services.AddSingleton<IWorkflowRegistry>(FolderWorkflowRegistry.FromSources([("five", "bench", AslVersusHandWrittenBenchmarks.FiveSteps), ("passes", "bench", FivePasses)]));
         builder.Services.AddSingleton(new TaskHandlerRegistry().Register("arn:hybrid:increment", input => new JsonObject { ["n"] = (input?["n"]?.GetValue<int>() ?? 0) + 1 }));
         builder.Services.AddHybridExecutions();
         builder.Services.AddHybridDurableBackend(new DurableBackendOptions { Backend = DurableBackendKind.InMemory, TaskHub = "benchcpu" }, registry =>

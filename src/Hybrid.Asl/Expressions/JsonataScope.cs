@@ -34,11 +34,6 @@ internal sealed class JsonataScope
         _errorOutput = errorOutput;
     }
 
-    /// <summary>The state's input: <c>$states.input</c>.</summary>
-    public JsonNode? Input => _context.Input;
-
-    public ExpressionContext Context => _context;
-
     public JsonataOptions Options => _shared.Options;
 
     /// <summary>The same scope with <c>$states.result</c> (Output and Assign of Task, Parallel and Map).</summary>

@@ -46,8 +46,6 @@ public sealed class MockedTasks : IDispatchMiddleware
         return mocks;
     }
 
-    public IReadOnlyDictionary<string, string> TestCases => _byWorkflow.ToDictionary(p => p.Key, p => p.Value.TestCase);
-
     public ValueTask<JsonNode?> InvokeAsync(DispatchContext context, Func<ValueTask<JsonNode?>> next, CancellationToken cancellationToken)
     {
         if (_byWorkflow.TryGetValue(context.Request.Workflow, out var entry))

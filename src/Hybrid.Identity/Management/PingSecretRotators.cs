@@ -152,9 +152,7 @@ internal sealed class PingFederateSecretRotator(PingManagementOptions options, H
     }
 
     /// <summary>256 random bits, base64url: PingFederate takes any secret; this one is as strong as its HMAC keys.</summary>
-    private static string NewSecret() => Base64Url(RandomNumberGenerator.GetBytes(32));
-
-    private static string Base64Url(byte[] bytes) => Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+    private static string NewSecret() => System.Buffers.Text.Base64Url.EncodeToString(RandomNumberGenerator.GetBytes(32));
 
     private HttpRequestMessage Request(HttpMethod method, Uri uri)
     {
