@@ -58,13 +58,13 @@ public sealed class HybridApiHandlers
 
     /// <summary>GET /: the workflow graph page.</summary>
     public Task<IResult> GetPageAsync(HttpContext context) =>
-        GuardAsync(context, async () => await AuthorizeAsync(context, HybridApiRoute.Page, null, null) is { } denied
+        GuardAsync(context, async () => await AuthorizeAsync(context, HybridApiRoute.Page, null, null).ConfigureAwait(false) is { Denied: { } denied }
             ? denied
             : PageAssets.Page(context.Request.PathBase));
 
     /// <summary>GET /ui/{file}: the page's script and style sheet.</summary>
     public Task<IResult> GetPageAssetAsync(HttpContext context, string file) =>
-        GuardAsync(context, async () => await AuthorizeAsync(context, HybridApiRoute.Page, null, null) is { } denied
+        GuardAsync(context, async () => await AuthorizeAsync(context, HybridApiRoute.Page, null, null).ConfigureAwait(false) is { Denied: { } denied }
             ? denied
             : PageAssets.Asset(file) ?? Problems.NotFound("ResourceNotFound", $"The page has no asset '{file}'."));
 
@@ -72,8 +72,8 @@ public sealed class HybridApiHandlers
     public Task<IResult> ListWorkflowsAsync(HttpContext context) =>
         GuardAsync(context, async () =>
         {
-            var authorization = await _authorizer.AuthorizeAsync(new HybridApiRequest(HybridApiRoute.ListWorkflows, null, null, context)).ConfigureAwait(false);
-            if (Deny(HybridApiRoute.ListWorkflows, authorization) is { } denied)
+            var (authorization, denied) = await AuthorizeAsync(context, HybridApiRoute.ListWorkflows, null, null).ConfigureAwait(false);
+            if (denied is not null)
             {
                 return denied;
             }
@@ -91,7 +91,7 @@ public sealed class HybridApiHandlers
     public Task<IResult> DescribeWorkflowAsync(HttpContext context, string name) =>
         GuardAsync(context, async () =>
         {
-            if (await AuthorizeAsync(context, HybridApiRoute.DescribeWorkflow, name, null) is { } denied)
+            if (await AuthorizeAsync(context, HybridApiRoute.DescribeWorkflow, name, null).ConfigureAwait(false) is { Denied: { } denied })
             {
                 return denied;
             }
@@ -120,8 +120,8 @@ public sealed class HybridApiHandlers
             var badName = ReadExecutionName(request, out var executionName);
             var generated = ExecutionIds.NewName();
             var executionId = badName is null && FolderWorkflowRegistry.IsValidName(name) ? ExecutionIds.Create(name, executionName ?? generated) : null;
-            var authorization = await _authorizer.AuthorizeAsync(new HybridApiRequest(HybridApiRoute.StartExecution, name, executionId, context)).ConfigureAwait(false);
-            if (Deny(HybridApiRoute.StartExecution, authorization) is { } denied)
+            var (authorization, denied) = await AuthorizeAsync(context, HybridApiRoute.StartExecution, name, executionId).ConfigureAwait(false);
+            if (denied is not null)
             {
                 return denied;
             }
@@ -168,8 +168,8 @@ public sealed class HybridApiHandlers
                 return badWorkflow;
             }
 
-            var authorization = await _authorizer.AuthorizeAsync(new HybridApiRequest(HybridApiRoute.ListExecutions, workflow, null, context)).ConfigureAwait(false);
-            if (Deny(HybridApiRoute.ListExecutions, authorization) is { } denied)
+            var (authorization, denied) = await AuthorizeAsync(context, HybridApiRoute.ListExecutions, workflow, null).ConfigureAwait(false);
+            if (denied is not null)
             {
                 return denied;
             }
@@ -360,7 +360,7 @@ public sealed class HybridApiHandlers
                 }
             }
 
-            if (await AuthorizeAsync(context, route, workflow, executionId) is { } denied)
+            if (await AuthorizeAsync(context, route, workflow, executionId).ConfigureAwait(false) is { Denied: { } denied })
             {
                 return denied;
             }
@@ -433,7 +433,7 @@ public sealed class HybridApiHandlers
         GuardAsync(context, async () =>
         {
             var description = await _executions.DescribeAsync(id, context.RequestAborted).ConfigureAwait(false);
-            if (await AuthorizeAsync(context, HybridApiRoute.GetExecutionAudit, description?.Workflow, id).ConfigureAwait(false) is { } denied)
+            if (await AuthorizeAsync(context, HybridApiRoute.GetExecutionAudit, description?.Workflow, id).ConfigureAwait(false) is { Denied: { } denied })
             {
                 return denied;
             }
@@ -456,8 +456,8 @@ public sealed class HybridApiHandlers
     private async Task<(ExecutionDescription? Description, HybridApiAuthorization? Authorization, IResult? Denied)> FindExecutionAsync(HttpContext context, HybridApiRoute route, string id)
     {
         var description = await _executions.DescribeAsync(id, context.RequestAborted).ConfigureAwait(false);
-        var authorization = await _authorizer.AuthorizeAsync(new HybridApiRequest(route, description?.Workflow, id, context, description?.Subject)).ConfigureAwait(false);
-        if (Deny(route, authorization) is { } denied)
+        var (authorization, denied) = await AuthorizeAsync(context, route, description?.Workflow, id, description?.Subject).ConfigureAwait(false);
+        if (denied is not null)
         {
             return (null, null, denied);
         }
@@ -465,17 +465,17 @@ public sealed class HybridApiHandlers
         return description is null ? (null, null, Problems.ExecutionNotFound(id)) : (description, authorization, null);
     }
 
-    private async Task<IResult?> AuthorizeAsync(HttpContext context, HybridApiRoute route, string? workflow, string? executionId)
+    /// <summary>
+    /// Asks the authorizer about a request: its answer, and the problem to send when it does not allow the request
+    /// (logged). No answer, or a refusal with a status other than 401, 403 or 503, is a 403.
+    /// </summary>
+    private async Task<(HybridApiAuthorization Authorization, IResult? Denied)> AuthorizeAsync(
+        HttpContext context, HybridApiRoute route, string? workflow, string? executionId, string? executionSubject = null)
     {
-        var authorization = await _authorizer.AuthorizeAsync(new HybridApiRequest(route, workflow, executionId, context)).ConfigureAwait(false);
-        return Deny(route, authorization);
-    }
-
-    private ProblemResult? Deny(HybridApiRoute route, HybridApiAuthorization? authorization)
-    {
+        HybridApiAuthorization? authorization = await _authorizer.AuthorizeAsync(new HybridApiRequest(route, workflow, executionId, context, executionSubject)).ConfigureAwait(false);
         if (authorization is { IsAllowed: true })
         {
-            return null;
+            return (authorization, null);
         }
 
         authorization ??= HybridApiAuthorization.Forbidden("The authorizer gave no answer.");
@@ -485,7 +485,7 @@ public sealed class HybridApiHandlers
         }
 
         Logs.Denied(_logger, route, authorization.Status, authorization.Detail);
-        return Problems.From(authorization);
+        return (authorization, Problems.From(authorization));
     }
 
     /// <summary>Runs a handler and turns every failure into a problem: typed ones into 4xx, anything else into a logged 500.</summary>
