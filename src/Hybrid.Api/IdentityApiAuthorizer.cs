@@ -79,7 +79,8 @@ public sealed class IdentityApiAuthorizer(IdentityGate gate, AccessPolicyEvaluat
         var caller = new Caller(principal.Subject, principal.ClientId, principal.Issuer, principal.Groups, principal.Scopes)
         {
             Token = request.Route is HybridApiRoute.StartExecution or HybridApiRoute.SubmitToken ? token : null,
-            ReauthenticationWait = workflow == AccessRequest.AnyWorkflow ? null : reauthentication.WaitFor(workflow),
+            // Only a start stores the wait with its execution; every later request reads it from there.
+            ReauthenticationWait = request.Route == HybridApiRoute.StartExecution ? reauthentication.WaitFor(workflow) : null,
         };
         return HybridApiAuthorization.Allow(caller, mayRead);
     }
