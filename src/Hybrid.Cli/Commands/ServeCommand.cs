@@ -125,12 +125,7 @@ internal static class ServeCommand
         {
             app = LocalHost.Build(options);
         }
-        catch (WorkflowRegistryException e)
-        {
-            console.Error.WriteLine($"hybrid: {e.Message}");
-            return ExitCodes.BadInput;
-        }
-        catch (Exception e) when (e is DirectoryNotFoundException or FormatException or ArgumentException)
+        catch (Exception e) when (e is WorkflowRegistryException or DirectoryNotFoundException or FormatException or ArgumentException)
         {
             console.Error.WriteLine($"hybrid: {e.Message}");
             return ExitCodes.BadInput;
