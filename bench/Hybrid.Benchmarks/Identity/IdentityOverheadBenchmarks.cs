@@ -7,12 +7,12 @@ using Hybrid.Durable;
 using Hybrid.Durable.Executions;
 using Hybrid.Durable.Orchestration;
 using Hybrid.Host.Backends;
+using Hybrid.Host.Local;
 using Hybrid.Identity;
 using Hybrid.Identity.Development;
 using Hybrid.Identity.Sealing;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.DurableTask.Client;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using IHost = Microsoft.Extensions.Hosting.IHost;
 
@@ -38,21 +38,12 @@ public class IdentityOverheadBenchmarks
     public void Setup()
     {
         _plain = AslVersusHandWrittenBenchmarks.BuildHost(BenchHost.Options(DurableBackendKind.InMemory, null, "benchplain"));
-        var identity = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
-        {
-            ["TrustDevelopmentIssuer"] = "true",
-            ["DevelopmentKeyFolder"] = _keys,
-            ["Policy:Rules:0:Name"] = "admins",
-            ["Policy:Rules:0:Workflows:0"] = "*",
-            ["Policy:Rules:0:Actions:0"] = "Start",
-            ["Policy:Rules:0:Groups:0"] = "admins",
-        }).Build();
         _checked = AslVersusHandWrittenBenchmarks.BuildHost(
             BenchHost.Options(DurableBackendKind.InMemory, null, "benchidentity"),
             services: services =>
             {
                 services.AddSingleton<ITokenSealer>(new TokenSealer(new EphemeralDataProtectionProvider()));
-                services.AddHybridIdentity(identity);
+                services.AddHybridIdentity(LocalHost.DevelopmentIdentity(_keys));
                 services.AddHybridIdentityChecks();
             },
             environment: "Development");
