@@ -190,10 +190,6 @@ public static class LocalHost
     private static void AddAws(IServiceCollection services, AwsHostOptions aws)
     {
         aws.Validate();
-        if (aws.SweeperCron is { } cron)
-        {
-            _ = ScheduleService.ParseCron("aws-role-sweeper", cron);
-        }
 
         // The key rotation registers them first when it runs, signing with the rotated key.
         services.TryAddSingleton(sp => new AwsClients(aws.Clients, sp.GetService<ILoggerFactory>(), sp.GetService<TimeProvider>()));
@@ -206,6 +202,7 @@ public static class LocalHost
         services.AddSingleton(sp => sp.GetRequiredService<StepFunctionsBridge>().Register(new TaskHandlerRegistry()));
         if (aws.SweeperCron is { } sweeperCron)
         {
+            _ = ScheduleService.ParseCron("aws-role-sweeper", sweeperCron);
             services.AddSingleton(sp => new RoleSweeper(sp.GetRequiredService<AwsClients>().Iam, aws.Sweeper, sp.GetService<TimeProvider>(), sp.GetService<ILogger<RoleSweeper>>()));
             services.AddSingleton(sp => new ScheduledJob("aws-role-sweeper", sweeperCron, (_, ct) => sp.GetRequiredService<RoleSweeper>().SweepAsync(ct)));
         }
