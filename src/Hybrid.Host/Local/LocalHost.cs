@@ -100,7 +100,10 @@ public static class LocalHost
                 throw new DirectoryNotFoundException($"The mocks folder '{Path.GetFullPath(mocks)}' does not exist.");
             }
 
-            builder.Services.AddSingleton<IDispatchMiddleware>(MockedTasks.Load(mocks, options.TestCase));
+            var mocked = MockedTasks.Load(mocks, options.TestCase);
+            builder.Services.AddSingleton<IDispatchMiddleware>(mocked);
+            builder.Services.AddSingleton(sp => new ScheduledJob(
+                "mock-counters", MockedTasks.SweepCron, (_, ct) => mocked.ForgetEndedAsync(sp.GetRequiredService<DurableTaskClient>(), ct)));
         }
 
         // The key ring that seals callers' tokens is the host's one Data Protection key ring (the one the key rotation
@@ -140,7 +143,7 @@ public static class LocalHost
             }
         });
         builder.Services.AddHybridApi();
-        if (options.Schedules.Count > 0 || options.Aws?.SweeperCron is not null || options.Rotation is not null)
+        if (options.Schedules.Count > 0 || builder.Services.Any(s => s.ServiceType == typeof(ScheduledJob)))
         {
             builder.Services.AddHostedService<ScheduleService>();
         }
