@@ -14,7 +14,7 @@ using Microsoft.Extensions.Hosting;
 
 namespace Hybrid.Benchmarks.Durable;
 
-// Run:  dotnet run -c Release --project bench/Hybrid.Benchmarks -- cpu [seconds]
+// Run:  dotnet run -c Release --project bench/Hybrid.Benchmarks -- cpu [seconds] [text in the case's label]
 // A harness, not a BenchmarkDotNet benchmark: for each orchestration it runs rounds of 200 executions at once on the
 // in-memory backend for the given time (12 s by default, after five warm-up rounds) and prints the process's CPU time per execution, which a
 // loaded machine disturbs less than wall time. It separates the costs of the ASL orchestrator against the 5-activity
@@ -70,7 +70,8 @@ internal static class CpuPerExecution
             ("hand-written, five calls of the dispatch activity", () => Orchestration(nameof(FiveDispatchOrchestrator))),
             ("ASL, five Task states", () => Workflow("five")),
         ];
-        foreach (var (label, run) in cases)
+        var only = args.Length > 1 ? args[1] : null;
+        foreach (var (label, run) in cases.Where(c => only is null || c.Label.Contains(only, StringComparison.OrdinalIgnoreCase)))
         {
             Task Round() => Task.WhenAll(Enumerable.Range(0, Concurrent).Select(_ => run()));
             for (var warmup = 0; warmup < 5; warmup++)
@@ -80,6 +81,8 @@ internal static class CpuPerExecution
 
             using var process = Process.GetCurrentProcess();
             var cpuBefore = process.TotalProcessorTime;
+            var allocatedBefore = GC.GetTotalAllocatedBytes();
+            var gen0Before = GC.CollectionCount(0);
             var clock = Stopwatch.StartNew();
             var rounds = 0;
             while (clock.Elapsed.TotalSeconds < seconds)
@@ -90,8 +93,10 @@ internal static class CpuPerExecution
 
             process.Refresh();
             var cpu = process.TotalProcessorTime - cpuBefore;
+            var allocated = GC.GetTotalAllocatedBytes() - allocatedBefore;
+            var gen0 = GC.CollectionCount(0) - gen0Before;
             var count = rounds * (double)Concurrent;
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{label,-52} {cpu.TotalMilliseconds / count,6:F3} ms CPU, {clock.Elapsed.TotalMilliseconds / count,6:F3} ms wall per execution ({count} executions)"));
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{label,-52} {cpu.TotalMilliseconds / count,6:F3} ms CPU, {clock.Elapsed.TotalMilliseconds / count,6:F3} ms wall, {allocated / count / 1024,6:F1} KB allocated per execution; {gen0} gen0 GCs ({count} executions)"));
         }
 
         await host.StopAsync();
