@@ -285,6 +285,7 @@ public sealed class DurableBackend : IAsyncDisposable, IDisposable
         {
             grpc.MaxReceiveMessageSize = MaxGrpcMessageBytes;
             grpc.MaxSendMessageSize = MaxGrpcMessageBytes;
+            grpc.Interceptors.Add<ReplayPayloadInterceptor>();
         });
         builder.Services.AddSingleton<IOrchestrationService>(service);
         builder.Services.AddSingleton<IOrchestrationServiceClient>(service);

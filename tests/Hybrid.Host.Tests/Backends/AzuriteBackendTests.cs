@@ -23,6 +23,29 @@ public sealed class AzuriteBackendTests(AzuriteFixture azurite)
         await BackendScenarios.FiveActivitySequenceAsync(harness);
     }
 
+    /// <summary>The sidecar trims replay-only inputs from the messages it sends (<see cref="ReplayPayloadInterceptor"/>), never from the store.</summary>
+    [Fact]
+    public async Task Sequence_Completed_StoredHistoryKeepsEveryActivityInput()
+    {
+        var options = Options("inputs");
+        await using var harness = await BackendHarness.StartAsync(options);
+        var result = await harness.RunAsync(nameof(SequenceOrchestrator), "x");
+
+        var table = new TableClient(azurite.ConnectionString, options.TaskHub + "History");
+        var inputs = new List<string?>();
+        await foreach (var row in table.QueryAsync<TableEntity>(e => e.PartitionKey == result.InstanceId))
+        {
+            if (row.GetString("EventType") == "TaskScheduled")
+            {
+                inputs.Add(row.GetString("Input"));
+            }
+        }
+
+        // Azure Storage keeps DurableTask.Core's parameter array around the input.
+        var sent = inputs.Select(i => System.Text.Json.JsonSerializer.Deserialize<AppendInput[]>(i ?? "null")?.Single()).OrderBy(i => i?.Index).ToList();
+        Assert.Equal([new AppendInput("x", 0), new AppendInput("x0", 1), new AppendInput("x01", 2), new AppendInput("x012", 3), new AppendInput("x0123", 4)], sent);
+    }
+
     [Fact]
     public async Task Timer_Durable_FiresAndResumes()
     {
