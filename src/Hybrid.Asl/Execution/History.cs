@@ -14,8 +14,9 @@ public interface IHistorySink
 {
     /// <summary>
     /// Whether the sink keeps the payloads of the events it is given next. The durable runner answers false while it
-    /// replays events it stored before; the interpreter then skips building the payloads (the costly part), but still
-    /// calls <see cref="Add"/> for every event, with the state's name where there is one, so numbering stays the same.
+    /// replays events it stored before; the interpreter then builds no details (a StateEntered event keeps the state's
+    /// name, which the runner reports as the execution's current state), but still calls <see cref="Add"/> for every
+    /// event, so numbering stays the same.
     /// </summary>
     bool WantsPayloads => true;
 

@@ -44,7 +44,7 @@ public interface IExecutionPort
 /// <param name="TimeoutSeconds">The task's timeout, if set.</param>
 /// <param name="HeartbeatSeconds">The task's heartbeat timeout, if set.</param>
 /// <param name="Credentials">The Task's Credentials block, evaluated.</param>
-/// <param name="Context">The context object ($$) at this point.</param>
+/// <param name="ContextSource">Builds the context object ($$) at this point; read it through <see cref="Context"/>.</param>
 /// <param name="Scope">Where the invocation runs and for whom, filled by the runner.</param>
 public sealed record TaskInvocation(
     string StateName,
@@ -54,8 +54,37 @@ public sealed record TaskInvocation(
     double? TimeoutSeconds,
     double? HeartbeatSeconds,
     JsonNode? Credentials,
-    JsonObject Context,
-    TaskScope? Scope = null);
+    Func<JsonObject> ContextSource,
+    TaskScope? Scope = null)
+{
+    private JsonObject? _context;
+
+    /// <summary>An invocation with a context object already built.</summary>
+    public TaskInvocation(string stateName, string resource, JsonNode? input, int attempt, double? timeoutSeconds, double? heartbeatSeconds, JsonNode? credentials, JsonObject context, TaskScope? scope = null)
+        : this(stateName, resource, input, attempt, timeoutSeconds, heartbeatSeconds, credentials, () => context, scope)
+    {
+    }
+
+    /// <summary>A copy (<c>with</c>) builds its own context object, from its own <see cref="ContextSource"/>.</summary>
+    private TaskInvocation(TaskInvocation original)
+    {
+        StateName = original.StateName;
+        Resource = original.Resource;
+        Input = original.Input;
+        Attempt = original.Attempt;
+        TimeoutSeconds = original.TimeoutSeconds;
+        HeartbeatSeconds = original.HeartbeatSeconds;
+        Credentials = original.Credentials;
+        ContextSource = original.ContextSource;
+        Scope = original.Scope;
+    }
+
+    /// <summary>
+    /// The context object ($$) at this point, built on first read: a replayed durable call never reads it, and it
+    /// holds a copy of the execution input.
+    /// </summary>
+    public JsonObject Context => _context ??= ContextSource();
+}
 
 /// <summary>Where a task invocation runs and for whom; the runner fills it in.</summary>
 /// <param name="Key">

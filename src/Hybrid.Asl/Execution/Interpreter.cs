@@ -167,7 +167,7 @@ public sealed class Interpreter
 
             if (_history is not null && state.Type is not StateType.Fail)
             {
-                Record(HistoryEvents.Exited(state.Type), HistoryEvents.StateExited(state.Name, WantsPayloads ? step.Output : null));
+                Record(HistoryEvents.Exited(state.Type), WantsPayloads ? HistoryEvents.StateExited(state.Name, step.Output) : null);
             }
 
             if (step.Next is null)
@@ -353,23 +353,23 @@ public sealed class Interpreter
 
         if (_history is not null)
         {
-            Record("TaskScheduled", new JsonObject
+            Record("TaskScheduled", !WantsPayloads ? null : new JsonObject
             {
                 ["taskScheduledEventDetails"] = new JsonObject
                 {
                     ["resource"] = task.Resource,
-                    ["parameters"] = WantsPayloads ? HistoryEvents.Payload(parameters) : null,
+                    ["parameters"] = HistoryEvents.Payload(parameters),
                     ["timeoutInSeconds"] = timeout,
                     ["heartbeatInSeconds"] = heartbeat,
                 },
             });
-            Record("TaskStarted", new JsonObject { ["taskStartedEventDetails"] = new JsonObject { ["resource"] = task.Resource } });
+            Record("TaskStarted", !WantsPayloads ? null : new JsonObject { ["taskStartedEventDetails"] = new JsonObject { ["resource"] = task.Resource } });
         }
 
         JsonNode? result;
         try
         {
-            result = await _port.InvokeTaskAsync(new TaskInvocation(task.Name, task.Resource, parameters, attempt, timeout, heartbeat, credentials, context.Context as JsonObject ?? new JsonObject()), cancellationToken);
+            result = await _port.InvokeTaskAsync(new TaskInvocation(task.Name, task.Resource, parameters, attempt, timeout, heartbeat, credentials, () => context.Context as JsonObject ?? new JsonObject()), cancellationToken);
         }
         catch (AslException e)
         {
@@ -379,7 +379,7 @@ public sealed class Interpreter
 
         if (_history is not null)
         {
-            Record("TaskSucceeded", HistoryEvents.Output("taskSucceededEventDetails", WantsPayloads ? result : null));
+            Record("TaskSucceeded", WantsPayloads ? HistoryEvents.Output("taskSucceededEventDetails", result) : null);
         }
 
         CheckPayload(result, task.Name);

@@ -39,14 +39,31 @@ public static class AslJson
             return "null";
         }
 
-        var buffer = new ArrayBufferWriter<byte>(256);
-        using (var writer = new Utf8JsonWriter(buffer, WriterOptions))
+        // The thread's writer and buffer, taken for the call (a nested call would make its own) and given back unless
+        // the buffer grew past the size worth keeping: serializing is the durable runner's most frequent allocation.
+        var (buffer, writer) = t_writer is { } cached ? cached : (new ArrayBufferWriter<byte>(256), new Utf8JsonWriter(Stream.Null, WriterOptions));
+        t_writer = null;
+        writer.Reset(buffer);
+        try
         {
             Write(node, writer);
+            writer.Flush();
+            return UnescapeSurrogatePairs(System.Text.Encoding.UTF8.GetString(buffer.WrittenSpan));
         }
-
-        return UnescapeSurrogatePairs(System.Text.Encoding.UTF8.GetString(buffer.WrittenSpan));
+        finally
+        {
+            buffer.ResetWrittenCount();
+            if (buffer.Capacity <= KeptBufferBytes)
+            {
+                t_writer = (buffer, writer);
+            }
+        }
     }
+
+    private const int KeptBufferBytes = 64 * 1024;
+
+    [ThreadStatic]
+    private static (ArrayBufferWriter<byte> Buffer, Utf8JsonWriter Writer)? t_writer;
 
     /// <summary>A string as a JSON string literal, quotes included (<c>a"b</c> becomes <c>"a\"b"</c>).</summary>
     public static string Quote(string text)

@@ -142,7 +142,7 @@ public sealed class DirectRunner
         private async ValueTask<JsonNode?> RunLongAsync(ILongRunningTaskHandler handler, TaskInvocation invocation, CancellationToken cancellationToken)
         {
             var progress = await handler.StartAsync(invocation, cancellationToken);
-            var polling = invocation with { Input = null, Context = new JsonObject() };
+            var polling = invocation with { Input = null, ContextSource = static () => [] };
             try
             {
                 for (var poll = 1; !progress.IsDone; poll++)

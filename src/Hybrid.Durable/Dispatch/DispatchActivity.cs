@@ -56,7 +56,7 @@ public sealed class DispatchActivity(TaskHandlerRegistry handlers, IExecutionHis
             input.TimeoutSeconds,
             null,
             input.Credentials is null ? null : AslJson.Parse(input.Credentials),
-            input.Context is null ? new JsonObject() : AslJson.Parse(input.Context) as JsonObject ?? new JsonObject(),
+            () => input.Context is null ? [] : AslJson.Parse(input.Context) as JsonObject ?? [],
             new TaskScope(input.InvocationKey ?? input.ExecutionId, input.ExecutionId, input.Subject, input.SealedToken));
         var dispatch = new DispatchContext(input, invocation);
         try

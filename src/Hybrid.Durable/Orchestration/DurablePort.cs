@@ -27,6 +27,7 @@ internal sealed class DurablePort : IExecutionPort, IHistorySink
     private int _tasks;
     private TimeSpan _skipped;
     private string? _sealedToken;
+    private string? _historyInstance;
 
     public DurablePort(TaskOrchestrationContext context, MachineRun run, StateMachine machine)
     {
@@ -61,7 +62,7 @@ internal sealed class DurablePort : IExecutionPort, IHistorySink
 
     public IEntropy Entropy { get; }
 
-    private string HistoryInstance => $"{_context.InstanceId}@{_run.Generation}";
+    private string HistoryInstance => _historyInstance ??= $"{_context.InstanceId}@{_run.Generation}";
 
     public string NewTaskToken(string stateName) => TaskTokens.Create(_context.InstanceId, _context.NewGuid());
 
@@ -126,9 +127,11 @@ internal sealed class DurablePort : IExecutionPort, IHistorySink
         Operations++;
         var key = $"{_context.InstanceId}@{_run.Generation}/{_tasks++}";
 
-        // A replayed call's result comes from the history and its request is never sent, so it is not built either.
-        DispatchRequest Request() => _context.IsReplaying
-            ? Replayed(invocation, key)
+        // A replayed call's result comes from the history and its request is never sent (the runtime matches a call
+        // to its recorded one by sequence and activity name), so none is built: it carries only the state's name, for
+        // the replay tests to check.
+        object Request() => _context.IsReplaying
+            ? Replayed(invocation)
             : new DispatchRequest(
                 _run.Execution.ExecutionId,
                 _run.Execution.Workflow,
@@ -184,10 +187,11 @@ internal sealed class DurablePort : IExecutionPort, IHistorySink
         return await WaitForCallbackAsync(invocation, id!);
     }
 
-    private DispatchRequest Replayed(TaskInvocation invocation, string key)
+    /// <summary>A replayed call's stand-in for its request; the events the request carried were stored with it, so they are only taken.</summary>
+    private string Replayed(TaskInvocation invocation)
     {
         _ = TakePending();
-        return new DispatchRequest(_run.Execution.ExecutionId, _run.Execution.Workflow, invocation.StateName, invocation.Resource, null, invocation.Attempt, invocation.TimeoutSeconds, null, null, null, null, null, key);
+        return invocation.StateName;
     }
 
     private static string? Credentials(TaskInvocation invocation) => invocation.Credentials is null ? null : AslJson.ToJsonString(invocation.Credentials);
@@ -259,7 +263,7 @@ internal sealed class DurablePort : IExecutionPort, IHistorySink
     }
 
     /// <summary>Calls the dispatch activity; a task with a timeout (<paramref name="limit"/>) races it against a timer.</summary>
-    private async Task<DispatchResult> DispatchAsync(DispatchRequest request, TaskInvocation invocation, DateTime? limit)
+    private async Task<DispatchResult> DispatchAsync(object request, TaskInvocation invocation, DateTime? limit)
     {
         var call = _context.CallActivityAsync<DispatchResult>(DurableNames.Dispatch, request);
         if (limit is { } at)

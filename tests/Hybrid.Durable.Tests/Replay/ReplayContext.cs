@@ -130,18 +130,16 @@ internal sealed class ReplayContext : TaskOrchestrationContext
     }
 
     /// <summary>
-    /// Timers and sub-orchestrations are asked for with their whole input again. An activity's request is not rebuilt
-    /// on replay (the runtime never sends it), so it carries only its scalars (names, attempt); each must match.
+    /// Timers and sub-orchestrations are asked for with their whole input again. An activity's input is not rebuilt on
+    /// replay (the runtime never sends it, nor compares it): a dispatch carries only its state's name, which must be
+    /// the recorded request's, and a history batch only its scalars (its events were stored), each of which must match.
     /// </summary>
-    private static bool SameInput(string kind, JsonNode? recorded, JsonNode? replayed)
+    private static bool SameInput(string kind, JsonNode? recorded, JsonNode? replayed) => (kind, recorded, replayed) switch
     {
-        if (kind != "activity" || recorded is not JsonObject before || replayed is not JsonObject after)
-        {
-            return JsonNode.DeepEquals(recorded, replayed);
-        }
-
-        return after.All(p => p.Value is not JsonValue value || JsonNode.DeepEquals(before[p.Key], value));
-    }
+        ("activity", JsonObject before, JsonValue stateName) => JsonNode.DeepEquals(before["stateName"], stateName),
+        ("activity", JsonObject before, JsonObject after) => after.All(p => p.Value is not JsonValue value || JsonNode.DeepEquals(before[p.Key], value)),
+        _ => JsonNode.DeepEquals(recorded, replayed),
+    };
 
     /// <summary>Replayed steps that the run never reached.</summary>
     public int Unreplayed => _replay is null ? 0 : _replay.Count(s => s.Kind != "status") - _position;
