@@ -1,9 +1,13 @@
+using System.Text.Encodings.Web;
+using System.Text.Json;
 using Microsoft.DurableTask;
 using Microsoft.DurableTask.Client;
 using Microsoft.DurableTask.Client.Grpc;
 using Microsoft.DurableTask.Worker;
 using Microsoft.DurableTask.Worker.Grpc;
+using Microsoft.DurableTask.Converters;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
@@ -13,8 +17,22 @@ namespace Hybrid.Host.Backends;
 public static class DurableBackendServiceCollectionExtensions
 {
     /// <summary>
+    /// The worker's and the client's data converter unless the host registers another: the SDK's default settings
+    /// (fields included, names as declared), escaping inside strings only what JSON requires. Hybrid's messages carry
+    /// JSON text in string fields (a task's input, its <c>$$</c> object, history events whose details are JSON text
+    /// again), which the default encoder escapes as <c>\u0022</c> at every level: several times the size, written and
+    /// read again with every episode. Payloads written with the default encoder read the same.
+    /// </summary>
+    internal static DataConverter Converter { get; } = new JsonDataConverter(new JsonSerializerOptions
+    {
+        IncludeFields = true,
+        Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+    });
+
+    /// <summary>
     /// Registers a <see cref="DurableBackend"/> that starts and stops with the host, a Durable Task worker running the
-    /// tasks <paramref name="registerTasks"/> adds, and a <see cref="DurableTaskClient"/>, all connected to the backend.
+    /// tasks <paramref name="registerTasks"/> adds, and a <see cref="DurableTaskClient"/>, all connected to the backend
+    /// and sharing one data converter (<see cref="Converter"/>, unless a <see cref="DataConverter"/> was registered).
     /// Also bounds the host's shutdown: the worker gets <see cref="DurableBackendOptions.ShutdownTimeout"/> to finish its
     /// work in flight, then the backend gets as long again to stop.
     /// </summary>
@@ -30,6 +48,7 @@ public static class DurableBackendServiceCollectionExtensions
 
         services.AddSingleton(options);
         services.AddSingleton(sp => new DurableBackend(options, sp.GetService<ILoggerFactory>()));
+        services.TryAddSingleton(Converter);
 
         // Hosted services start in registration order and stop in reverse: the backend before and after the worker.
         services.AddHostedService<DurableBackendHostedService>();

@@ -4,6 +4,7 @@ using Microsoft.DurableTask.Client;
 using Microsoft.DurableTask.Worker;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
 
 namespace Hybrid.Host.Tests.Backends;
 
@@ -69,6 +70,35 @@ public sealed class DurableBackendTests
         {
             await host.StopAsync(cts.Token);
         }
+    }
+
+    /// <summary>JSON text inside a message's strings keeps its quotes as <c>\"</c>, not <c>\u0022</c>, on the worker and the client.</summary>
+    [Fact]
+    public void AddHybridDurableBackend_WorkerAndClient_ShareTheRelaxedConverter()
+    {
+        var services = new ServiceCollection();
+        services.AddHybridDurableBackend(new DurableBackendOptions(), TestTasks.Register);
+        using var provider = services.BuildServiceProvider();
+
+        var worker = provider.GetRequiredService<IOptionsMonitor<DurableTaskWorkerOptions>>().Get(Options.DefaultName).DataConverter;
+        var client = provider.GetRequiredService<IOptionsMonitor<DurableTaskClientOptions>>().Get(Options.DefaultName).DataConverter;
+
+        Assert.Same(DurableBackendServiceCollectionExtensions.Converter, worker);
+        Assert.Same(worker, client);
+        Assert.Equal("""{"Text":"{\"a\":\"é+<\"}","Index":1}""", worker.Serialize(new AppendInput("""{"a":"é+<"}""", 1)));
+    }
+
+    [Fact]
+    public void AddHybridDurableBackend_WithTheHostsOwnConverter_KeepsIt()
+    {
+        var services = new ServiceCollection();
+        var own = new Microsoft.DurableTask.Converters.JsonDataConverter();
+        services.AddSingleton<Microsoft.DurableTask.DataConverter>(own);
+        services.AddHybridDurableBackend(new DurableBackendOptions(), TestTasks.Register);
+        using var provider = services.BuildServiceProvider();
+
+        Assert.Same(own, provider.GetRequiredService<IOptionsMonitor<DurableTaskWorkerOptions>>().Get(Options.DefaultName).DataConverter);
+        Assert.Same(own, provider.GetRequiredService<IOptionsMonitor<DurableTaskClientOptions>>().Get(Options.DefaultName).DataConverter);
     }
 
     [Fact]
