@@ -46,6 +46,7 @@ public sealed class AwsClients : IDisposable
         var logger = (loggerFactory ?? NullLoggerFactory.Instance).CreateLogger("Hybrid.Aws");
         var retry = new AwsRetryPolicy(
             options.Retry,
+            options.AttemptTimeout,
             delay ?? ((d, ct) => Task.Delay(d, time, ct)),
             random ?? Random.Shared.NextDouble,
             logger);
@@ -89,7 +90,7 @@ public sealed class AwsClients : IDisposable
         {
             Timeout = Timeout.InfiniteTimeSpan, // Each attempt has its own timeout; the caller's token bounds the whole call.
         };
-        return new AwsHttpPipeline(service, http, _retry, _options.AttemptTimeout, _logger);
+        return new AwsHttpPipeline(service, http, _retry, _logger);
     }
 
     public IIamClient Iam { get; }

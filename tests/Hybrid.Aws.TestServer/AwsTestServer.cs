@@ -379,6 +379,13 @@ public sealed class AwsTestServer : IAsyncDisposable
             return;
         }
 
+        if (fault.Kind == FaultKind.Disconnect)
+        {
+            _requests.Enqueue(new RecordedRequest(service, operation.Name, 0, "(disconnect)", input, accessKey));
+            context.Abort();
+            return;
+        }
+
         if (fault.Kind == FaultKind.MalformedResponse)
         {
             _requests.Enqueue(new RecordedRequest(service, operation.Name, 200, "(malformed)", input, accessKey));

@@ -20,6 +20,9 @@ public enum FaultKind
 
     /// <summary>No answer at all until the client gives up and closes the connection.</summary>
     Hang,
+
+    /// <summary>The connection is closed with no answer, as a server restarting or a stale pooled connection does.</summary>
+    Disconnect,
 }
 
 /// <summary>

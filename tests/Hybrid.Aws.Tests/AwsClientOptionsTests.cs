@@ -19,4 +19,18 @@ public sealed class AwsClientOptionsTests
         => Assert.Equal(
             new Uri("https://sync-states.vpce.example.com/"),
             new AwsClientOptions { StepFunctionsEndpoint = new Uri("https://states.vpce.example.com/") }.ResolveStepFunctionsSyncEndpoint());
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(-5)]
+    public void AwsClients_AttemptTimeoutNotPositive_ThrowsNamingIt(int seconds)
+    {
+        var ex = Assert.Throws<ArgumentOutOfRangeException>(() => new AwsClients(new AwsClientOptions
+        {
+            Credentials = new Amazon.Runtime.BasicAWSCredentials("AKIAEXAMPLE", "secret"),
+            AttemptTimeout = TimeSpan.FromSeconds(seconds),
+        }));
+
+        Assert.Equal("AttemptTimeout", ex.ParamName);
+    }
 }

@@ -18,15 +18,13 @@ internal sealed class AwsHttpPipeline
 {
     private readonly HttpClient _http;
     private readonly AwsRetryPolicy _retry;
-    private readonly TimeSpan _attemptTimeout;
     private readonly ILogger _logger;
 
-    public AwsHttpPipeline(string service, HttpClient http, AwsRetryPolicy retry, TimeSpan attemptTimeout, ILogger logger)
+    public AwsHttpPipeline(string service, HttpClient http, AwsRetryPolicy retry, ILogger logger)
     {
         Service = service;
         _http = http;
         _retry = retry;
-        _attemptTimeout = attemptTimeout;
         _logger = logger;
     }
 
@@ -35,9 +33,9 @@ internal sealed class AwsHttpPipeline
     public HttpClient Http => _http;
 
     /// <summary>
-    /// Sends until success or a final error. <paramref name="parseError"/> turns a non-2xx response into the service's
-    /// typed exception; <paramref name="parse"/> reads a 2xx body, and any exception it throws becomes an
-    /// <see cref="AwsResponseParseException"/> naming the operation.
+    /// Sends until success or a final error (the retry policy bounds each attempt with its timeout).
+    /// <paramref name="parseError"/> turns a non-2xx response into the service's typed exception; <paramref name="parse"/>
+    /// reads a 2xx body, and any exception it throws becomes an <see cref="AwsResponseParseException"/> naming the operation.
     /// </summary>
     public Task<T> SendAsync<T>(
         string operation,
@@ -49,7 +47,7 @@ internal sealed class AwsHttpPipeline
         CancellationToken cancellationToken)
         => _retry.ExecuteAsync(Service, operation, async ct =>
         {
-            var response = await SendOnceAsync(operation, endpoint, content, headers, ct).ConfigureAwait(false);
+            var response = await SendOnceAsync(endpoint, content, headers, ct).ConfigureAwait(false);
             if (!response.IsSuccess)
             {
                 throw parseError(operation, response);
@@ -72,10 +70,8 @@ internal sealed class AwsHttpPipeline
         }, cancellationToken);
 
     private async Task<AwsHttpResponse> SendOnceAsync(
-        string operation, Uri endpoint, Func<HttpContent> content, IReadOnlyDictionary<string, string>? headers, CancellationToken cancellationToken)
+        Uri endpoint, Func<HttpContent> content, IReadOnlyDictionary<string, string>? headers, CancellationToken cancellationToken)
     {
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeout.CancelAfter(_attemptTimeout);
         using var request = new HttpRequestMessage(HttpMethod.Post, endpoint) { Content = content() };
         if (headers is not null)
         {
@@ -85,21 +81,13 @@ internal sealed class AwsHttpPipeline
             }
         }
 
-        try
-        {
-            using var response = await _http.SendAsync(request, HttpCompletionOption.ResponseContentRead, timeout.Token).ConfigureAwait(false);
-            var body = await response.Content.ReadAsByteArrayAsync(timeout.Token).ConfigureAwait(false);
-            return new AwsHttpResponse(
-                response.StatusCode,
-                body,
-                First(response.Headers, "x-amzn-RequestId") ?? First(response.Headers, "x-amz-request-id"),
-                First(response.Headers, "x-amzn-ErrorType"));
-        }
-        catch (OperationCanceledException ex) when (!cancellationToken.IsCancellationRequested)
-        {
-            // The attempt ran out of time, not the caller's patience: a transport failure the retry policy may retry.
-            throw new TimeoutException($"AWS {Service} {operation} did not answer within {_attemptTimeout.TotalSeconds:0.###} s.", ex);
-        }
+        using var response = await _http.SendAsync(request, HttpCompletionOption.ResponseContentRead, cancellationToken).ConfigureAwait(false);
+        var body = await response.Content.ReadAsByteArrayAsync(cancellationToken).ConfigureAwait(false);
+        return new AwsHttpResponse(
+            response.StatusCode,
+            body,
+            First(response.Headers, "x-amzn-RequestId") ?? First(response.Headers, "x-amz-request-id"),
+            First(response.Headers, "x-amzn-ErrorType"));
     }
 
     private static string? First(HttpResponseHeaders headers, string name)

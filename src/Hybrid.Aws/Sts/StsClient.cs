@@ -7,8 +7,9 @@ using Sdk = Amazon.SecurityToken.Model;
 namespace Hybrid.Aws.Sts;
 
 /// <summary>
-/// Wraps AWSSDK.SecurityToken's client. The SDK's own retries are off (MaxErrorRetry 0) so that STS follows the same
-/// retry policy, and reports the same typed errors, as the other clients.
+/// Wraps AWSSDK.SecurityToken's client. The SDK's own retries are off so that STS follows the same retry policy, and
+/// reports the same typed errors, as the other clients: one call to the SDK sends one request, and the retry policy's
+/// attempt timeout bounds it.
 /// </summary>
 internal sealed class StsClient : IStsClient, IDisposable
 {
@@ -22,12 +23,21 @@ internal sealed class StsClient : IStsClient, IDisposable
         _retry = retry;
     }
 
+    /// <remarks>
+    /// Besides MaxErrorRetry, AWSSDK.Core resends a request on its own, up to MaxStaleConnectionRetries (10) times and with
+    /// the HttpClient timeout started afresh each time, when its failure carries a reset or aborted socket or a response
+    /// that "ended prematurely". Under load, an attempt that timed out can carry one (its connection torn down while it
+    /// was read; the SDK logs "Detected stale pooled connection error (TimeoutException)"), so the attempt was resent
+    /// unseen and its answer returned as a success. Hence no SDK resends and no SDK timeout: one call sends one request,
+    /// and the attempt's token, cancelled by the retry policy when its time is up, bounds it.
+    /// </remarks>
     public static AmazonSecurityTokenServiceConfig CreateConfig(AwsClientOptions options) => new()
     {
         ServiceURL = options.ResolveStsEndpoint().ToString(),
         AuthenticationRegion = options.Region,
         MaxErrorRetry = 0,
-        Timeout = options.AttemptTimeout,
+        MaxStaleConnectionRetries = 0,
+        Timeout = Timeout.InfiniteTimeSpan,
     };
 
     public Task<AssumedRole> AssumeRoleAsync(AssumeRoleRequest request, CancellationToken cancellationToken = default)
@@ -108,10 +118,11 @@ internal sealed class StsClient : IStsClient, IDisposable
             {
                 return await call(ct).ConfigureAwait(false);
             }
-            catch (Exception ex) when (ex is OperationCanceledException or TimeoutException && !ct.IsCancellationRequested)
+            catch (IOException ex)
             {
-                // The SDK's own attempt timeout: name the operation, and let the retry policy treat it as transport.
-                throw new TimeoutException($"AWS {SigningName} {operation} did not answer in time.", ex);
+                // The SDK unwraps an HttpRequestException whose cause is an IOException (a connection closed before the
+                // answer): wrap it again, so the retry policy treats it as the transport failure it is, as for the other clients.
+                throw new HttpRequestException($"AWS {SigningName} {operation}: {ex.Message}", ex);
             }
             catch (AmazonUnmarshallingException ex)
             {

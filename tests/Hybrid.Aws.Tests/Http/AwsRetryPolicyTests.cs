@@ -53,7 +53,7 @@ public sealed class AwsRetryPolicyTests(AwsServerFixture fixture) : AwsServerTes
     public void BackoffAfter_Jitter_ScalesUniformlyBelowTheCeiling()
     {
         var options = new AwsRetryOptions { BaseDelay = TimeSpan.FromMilliseconds(100), MaxDelay = TimeSpan.FromSeconds(10) };
-        var policy = new AwsRetryPolicy(options, (_, _) => Task.CompletedTask, () => 0.25, NullLogger.Instance);
+        var policy = new AwsRetryPolicy(options, TimeSpan.FromSeconds(30), (_, _) => Task.CompletedTask, () => 0.25, NullLogger.Instance);
 
         Assert.Equal(TimeSpan.FromMilliseconds(25), policy.BackoffAfter(1));
         Assert.Equal(TimeSpan.FromMilliseconds(200), policy.BackoffAfter(4));
@@ -62,7 +62,7 @@ public sealed class AwsRetryPolicyTests(AwsServerFixture fixture) : AwsServerTes
     [Fact]
     public void Constructor_ZeroAttempts_Throws()
         => Assert.Throws<ArgumentOutOfRangeException>(() => new AwsRetryPolicy(
-            new AwsRetryOptions { MaxAttempts = 0 }, (_, _) => Task.CompletedTask, () => 0, NullLogger.Instance));
+            new AwsRetryOptions { MaxAttempts = 0 }, TimeSpan.FromSeconds(30), (_, _) => Task.CompletedTask, () => 0, NullLogger.Instance));
 
     [Theory]
     [InlineData(FaultKind.TooManyRequests, "TooManyRequestsException")]
