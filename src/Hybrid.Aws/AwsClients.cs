@@ -17,7 +17,8 @@ public sealed class AwsClients : IDisposable
 {
     private readonly HttpMessageHandler _primary;
     private readonly bool _ownsPrimary;
-    private readonly List<HttpClient> _httpClients = [];
+    private readonly HttpClient _stepFunctionsHttp;
+    private readonly HttpClient _iamHttp;
     private readonly StsClient _sts;
     private readonly AwsClientOptions _options;
     private readonly TimeProvider _time;
@@ -58,11 +59,10 @@ public sealed class AwsClients : IDisposable
         _retry = retry;
         _logger = logger;
 
-        StepFunctions = CreateStepFunctions(credentials);
-        _httpClients.Add(((StepFunctionsClient)StepFunctions).Http);
-        var iamPipeline = Pipeline(credentials, IamClient.SigningName, options.IamSigningRegion);
-        _httpClients.Add(iamPipeline.Http);
-        Iam = new IamClient(iamPipeline, options.ResolveIamEndpoint());
+        _stepFunctionsHttp = SignedHttp(credentials, StepFunctionsClient.SigningName, options.Region);
+        StepFunctions = CreateStepFunctions(_stepFunctionsHttp);
+        _iamHttp = SignedHttp(credentials, IamClient.SigningName, options.IamSigningRegion);
+        Iam = new IamClient(new AwsHttpPipeline(IamClient.SigningName, _iamHttp, retry, logger), options.ResolveIamEndpoint());
         var stsConfig = StsClient.CreateConfig(options);
         _sts = new StsClient(
             options.Credentials is null ? new AmazonSecurityTokenServiceClient(stsConfig) : new AmazonSecurityTokenServiceClient(options.Credentials, stsConfig),
@@ -76,22 +76,20 @@ public sealed class AwsClients : IDisposable
     /// and shares this instance's connection pool, retries and endpoints. It holds no resources of its own: drop it
     /// when the credentials expire.
     /// </summary>
-    public IStepFunctionsClient StepFunctionsWith(AWSCredentials credentials) => CreateStepFunctions(new AwsCredentialSource(Check.NotNull(credentials)));
+    public IStepFunctionsClient StepFunctionsWith(AWSCredentials credentials)
+        => CreateStepFunctions(SignedHttp(new AwsCredentialSource(Check.NotNull(credentials)), StepFunctionsClient.SigningName, _options.Region));
 
-    private StepFunctionsClient CreateStepFunctions(AwsCredentialSource credentials) => new(
-        Pipeline(credentials, StepFunctionsClient.SigningName, _options.Region),
+    private StepFunctionsClient CreateStepFunctions(HttpClient http) => new(
+        new AwsHttpPipeline(StepFunctionsClient.SigningName, http, _retry, _logger),
         _options.ResolveStepFunctionsEndpoint(),
         _options.ResolveStepFunctionsSyncEndpoint());
 
-    private AwsHttpPipeline Pipeline(AwsCredentialSource credentials, string service, string region)
-    {
-        // The signing handler is not disposed with the client (it would dispose the shared primary handler).
-        var http = new HttpClient(new SigV4SigningHandler(credentials, service, region, _time, _primary), disposeHandler: false)
+    // The signing handler is not disposed with the client (it would dispose the shared primary handler).
+    private HttpClient SignedHttp(AwsCredentialSource credentials, string service, string region)
+        => new(new SigV4SigningHandler(credentials, service, region, _time, _primary), disposeHandler: false)
         {
             Timeout = Timeout.InfiniteTimeSpan, // Each attempt has its own timeout; the caller's token bounds the whole call.
         };
-        return new AwsHttpPipeline(service, http, _retry, _logger);
-    }
 
     public IIamClient Iam { get; }
 
@@ -99,11 +97,8 @@ public sealed class AwsClients : IDisposable
 
     public void Dispose()
     {
-        foreach (var http in _httpClients)
-        {
-            http.Dispose();
-        }
-
+        _stepFunctionsHttp.Dispose();
+        _iamHttp.Dispose();
         _sts.Dispose();
         if (_ownsPrimary)
         {

@@ -30,8 +30,6 @@ internal sealed class AwsHttpPipeline
 
     public string Service { get; }
 
-    public HttpClient Http => _http;
-
     /// <summary>
     /// Sends until success or a final error (the retry policy bounds each attempt with its timeout).
     /// <paramref name="parseError"/> turns a non-2xx response into the service's typed exception; <paramref name="parse"/>

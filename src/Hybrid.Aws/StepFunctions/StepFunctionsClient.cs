@@ -9,8 +9,6 @@ internal sealed class StepFunctionsClient(AwsHttpPipeline pipeline, Uri endpoint
     public const string SigningName = "states";
     private const string TargetPrefix = "AWSStepFunctions.";
 
-    public HttpClient Http => pipeline.Http;
-
     public Task<StartExecutionResult> StartExecutionAsync(StartExecutionRequest request, CancellationToken cancellationToken = default)
     {
         Check.NotNull(request);
