@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using System.Text.Json.Nodes;
 using BenchmarkDotNet.Attributes;
 using Hybrid.Asl.Execution;
@@ -10,9 +9,6 @@ using Hybrid.Identity.Policy;
 using Hybrid.Identity.Sealing;
 using Hybrid.Identity.Tokens;
 using Microsoft.AspNetCore.DataProtection;
-using Microsoft.Extensions.Logging.Abstractions;
-using Microsoft.IdentityModel.JsonWebTokens;
-using Microsoft.IdentityModel.Tokens;
 
 namespace Hybrid.Benchmarks.Identity;
 
@@ -26,8 +22,6 @@ namespace Hybrid.Benchmarks.Identity;
 [Config(typeof(Backends.BackendColumnsConfig))]
 public class IdentityCheckBenchmarks
 {
-    private const string Issuer = "https://sso.example.com";
-    private const string Audience = "https://api.example.com";
     private TokenValidator _validator = null!;
     private IdentityDispatchMiddleware _middleware = null!;
     private DispatchContext _context = null!;
@@ -37,26 +31,9 @@ public class IdentityCheckBenchmarks
     [GlobalSetup]
     public void Setup()
     {
-        var key = new RsaSecurityKey(RSA.Create(2048)) { KeyId = "bench-key" };
-        _validator = new TokenValidator(
-            new TokenValidationOptions { Authority = Issuer, Audiences = [Audience] },
-            null,
-            StaticKeys.Create(StaticKeys.Configuration(Issuer, key), TimeProvider.System, NullLogger.Instance),
-            TimeProvider.System,
-            NullLogger.Instance,
-            null);
-        var now = DateTime.UtcNow;
-        _token = new JsonWebTokenHandler().CreateToken(new SecurityTokenDescriptor
-        {
-            Issuer = Issuer,
-            Audience = Audience,
-            IssuedAt = now,
-            NotBefore = now,
-            Expires = now.AddHours(12),
-            TokenType = "at+jwt",
-            Claims = new Dictionary<string, object> { ["sub"] = "alice", ["client_id"] = "hybrid-admin", ["groups"] = new[] { "admins" } },
-            SigningCredentials = new SigningCredentials(key, SecurityAlgorithms.RsaSha256),
-        });
+        var key = BenchIssuer.NewKey("bench-key");
+        _validator = BenchIssuer.Validator([key]);
+        _token = BenchIssuer.Token(key, TimeSpan.FromHours(12), new Dictionary<string, object> { ["sub"] = "alice", ["client_id"] = "hybrid-admin", ["groups"] = new[] { "admins" } });
         var policy = new AccessPolicyEvaluator(new AccessPolicyOptions
         {
             Rules = [new AccessRule { Name = "admins", Workflows = ["*"], Actions = [WorkflowAction.Start], Groups = ["admins"] }],

@@ -3,7 +3,6 @@ using System.Net;
 using System.Text;
 using BenchmarkDotNet.Attributes;
 using Hybrid.Identity.Tokens;
-using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Hybrid.Benchmarks.Identity;
 
@@ -14,8 +13,6 @@ namespace Hybrid.Benchmarks.Identity;
 [MemoryDiagnoser]
 public class IntrospectionBenchmarks
 {
-    private const string Issuer = "https://sso.example.com";
-    private const string Audience = "https://api.example.com";
     private readonly string[] _tokens = [.. Enumerable.Range(0, 1000).Select(i => "reftoken" + i.ToString("D6", CultureInfo.InvariantCulture))];
     private HttpListener _listener = null!;
     private HttpClient _http = null!;
@@ -62,18 +59,10 @@ public class IntrospectionBenchmarks
 
     private string NextToken() => _tokens[(uint)Interlocked.Increment(ref _next) % (uint)_tokens.Length];
 
-    private TokenValidator Validator(string endpoint, TimeSpan cache) => new(
-        new TokenValidationOptions
-        {
-            Authority = Issuer,
-            Audiences = [Audience],
-            Introspection = new IntrospectionOptions { ClientId = "rs", ClientSecret = "secret", Endpoint = endpoint, MaxCacheDuration = cache },
-        },
-        _http,
-        StaticKeys.Create(StaticKeys.Configuration(Issuer), TimeProvider.System, NullLogger.Instance),
-        TimeProvider.System,
-        NullLogger.Instance,
-        null);
+    private TokenValidator Validator(string endpoint, TimeSpan cache) => BenchIssuer.Validator(
+        [],
+        new IntrospectionOptions { ClientId = "rs", ClientSecret = "secret", Endpoint = endpoint, MaxCacheDuration = cache },
+        _http);
 
     private async Task ServeAsync()
     {
@@ -97,7 +86,7 @@ public class IntrospectionBenchmarks
 
             var exp = DateTimeOffset.UtcNow.AddHours(1).ToUnixTimeSeconds();
             var body = Encoding.UTF8.GetBytes(
-                $$"""{"active":true,"client_id":"hybrid-admin","sub":"alice","iss":"{{Issuer}}","aud":"{{Audience}}","groups":"admins","scope":"workflows:start","exp":{{exp}}}""");
+                $$"""{"active":true,"client_id":"hybrid-admin","sub":"alice","iss":"{{BenchIssuer.Issuer}}","aud":"{{BenchIssuer.Audience}}","groups":"admins","scope":"workflows:start","exp":{{exp}}}""");
             context.Response.ContentType = "application/json";
             context.Response.ContentLength64 = body.Length;
             await context.Response.OutputStream.WriteAsync(body);
