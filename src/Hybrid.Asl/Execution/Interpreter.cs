@@ -36,7 +36,7 @@ public sealed class Interpreter
     private readonly IExecutionPort _port;
     private readonly IHistorySink? _history;
     private readonly InterpreterOptions _options;
-    private readonly JsonataRuntime _jsonata;
+    private JsonataRuntime? _jsonata;
 
     public Interpreter(StateMachine root, IExecutionPort port, IHistorySink? history = null, InterpreterOptions? options = null)
     {
@@ -44,8 +44,14 @@ public sealed class Interpreter
         _port = port;
         _history = history;
         _options = options ?? InterpreterOptions.Default;
-        _jsonata = new JsonataRuntime(port.Entropy);
     }
+
+    /// <summary>
+    /// The JSONata functions bound to this run's entropy, built on first use: binding them parses their signatures,
+    /// which a JSONPath machine, or a durable episode that replays no JSONata state, should not pay for. Branches
+    /// may ask from several threads; the first one built is kept.
+    /// </summary>
+    private JsonataRuntime Jsonata => _jsonata ?? LazyInitializer.EnsureInitialized(ref _jsonata, () => new JsonataRuntime(_port.Entropy));
 
     /// <summary>Runs a whole execution: its start and end events, the execution timeout, the input size limit.</summary>
     public ValueTask<MachineOutcome> RunExecutionAsync(ExecutionInfo execution, CancellationToken cancellationToken = default) =>
@@ -839,7 +845,7 @@ public sealed class Interpreter
 
     /// <summary>What a JSONata state's expressions see; null for a JSONPath state.</summary>
     private JsonataScope? JsonataScopeFor(State state, ExpressionContext context) =>
-        state.QueryLanguage == QueryLanguage.Jsonata ? new JsonataScope(context, _port.UtcNow, _jsonata) : null;
+        state.QueryLanguage == QueryLanguage.Jsonata ? new JsonataScope(context, _port.UtcNow, Jsonata) : null;
 
     private ExpressionContext Context(JsonNode? input, Scope scope, State state, int retryCount, JsonObject? mapItem = null, string? taskToken = null)
     {
