@@ -519,10 +519,10 @@ public sealed record ExecutionProgress(
     [property: System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)] DispatchRequest? Waiting = null);
 
 /// <summary>Events to store for an execution.</summary>
-public sealed record HistoryBatch(string ExecutionId, IReadOnlyList<StoredEvent> Events);
+public sealed record HistoryBatch(string ExecutionId, [property: System.Text.Json.Serialization.JsonConverter(typeof(StoredEventListConverter))] IReadOnlyList<StoredEvent> Events);
 
 /// <summary>What a chunk of Map iterations returns.</summary>
-public sealed record BatchOutcome(IReadOnlyList<RunOutcome?> Outcomes, int Failures, IReadOnlyList<StoredEvent>? PendingEvents);
+public sealed record BatchOutcome(IReadOnlyList<RunOutcome?> Outcomes, int Failures, [property: System.Text.Json.Serialization.JsonConverter(typeof(StoredEventListConverter))] IReadOnlyList<StoredEvent>? PendingEvents);
 
 /// <summary>Runs n durable calls at most <c>limit</c> at a time, starting no more once more than <c>tolerated</c> have failed.</summary>
 internal static class Windowed

@@ -24,7 +24,7 @@ public sealed record ExecutionMeta(
     DateTimeOffset StartTime,
     string? Input,
     string? RoleArn,
-    string? Principal,
+    [property: JsonConverter(typeof(JsonObjectTextConverter))] string? Principal,
     string? Subject,
     string? SealedToken,
     // Left out when null, so the inputs of executions that do not wait serialize as before this field existed.
@@ -86,7 +86,12 @@ public sealed record RunSettings(int MaxOperationsPerGeneration = 100, int MapCh
 }
 
 /// <summary>The output of <see cref="AslOrchestrator"/>: how the machine ended, and the history events not yet stored.</summary>
-public sealed record RunOutcome(string Status, string? Output, string? Error, string? Cause, IReadOnlyList<StoredEvent>? PendingEvents)
+public sealed record RunOutcome(
+    string Status,
+    string? Output,
+    string? Error,
+    string? Cause,
+    [property: JsonConverter(typeof(StoredEventListConverter))] IReadOnlyList<StoredEvent>? PendingEvents)
 {
     internal MachineOutcome ToMachineOutcome() => new(
         Status switch
@@ -136,10 +141,10 @@ public sealed record DispatchRequest(
     int Attempt,
     double? TimeoutSeconds,
     string? Credentials,
-    string? Context,
+    [property: JsonConverter(typeof(JsonObjectTextConverter))] string? Context,
     string? Subject,
     string? SealedToken,
-    IReadOnlyList<StoredEvent>? History,
+    [property: JsonConverter(typeof(StoredEventListConverter))] IReadOnlyList<StoredEvent>? History,
     string? InvocationKey = null,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] TaskPhase? Phase = null);
 
