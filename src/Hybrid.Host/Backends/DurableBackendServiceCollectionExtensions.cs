@@ -1,11 +1,11 @@
 using System.Text.Encodings.Web;
 using System.Text.Json;
+using Hybrid.Durable.Orchestration;
 using Microsoft.DurableTask;
 using Microsoft.DurableTask.Client;
 using Microsoft.DurableTask.Client.Grpc;
 using Microsoft.DurableTask.Worker;
 using Microsoft.DurableTask.Worker.Grpc;
-using Microsoft.DurableTask.Converters;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
@@ -19,15 +19,18 @@ public static class DurableBackendServiceCollectionExtensions
     /// <summary>
     /// The worker's and the client's data converter unless the host registers another: the SDK's default settings
     /// (fields included, names as declared), escaping inside strings only what JSON requires. Hybrid's messages carry
-    /// JSON text in string fields (a task's input, its <c>$$</c> object, history events whose details are JSON text
-    /// again), which the default encoder escapes as <c>\u0022</c> at every level: several times the size, written and
-    /// read again with every episode. Payloads written with the default encoder read the same.
+    /// JSON text in string fields (a task's input, its result, an execution's input), which the default encoder
+    /// escapes as <c>\u0022</c> at every level: several times the size, written and read again with every episode.
+    /// Payloads written with the default encoder read the same. It remembers the orchestration messages it read
+    /// (<see cref="MemoizingDataConverter"/>), so that a replay does not deserialize them again.
     /// </summary>
-    internal static DataConverter Converter { get; } = new JsonDataConverter(new JsonSerializerOptions
-    {
-        IncludeFields = true,
-        Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
-    });
+    internal static DataConverter Converter { get; } = new MemoizingDataConverter(
+        new JsonSerializerOptions
+        {
+            IncludeFields = true,
+            Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+        },
+        new HashSet<Type> { typeof(MachineRun), typeof(BatchRun), typeof(DispatchResult), typeof(RunOutcome), typeof(BatchOutcome) });
 
     /// <summary>
     /// Registers a <see cref="DurableBackend"/> that starts and stops with the host, a Durable Task worker running the
