@@ -8,7 +8,10 @@ namespace Hybrid.Durable.Orchestration;
 /// without a second level of escaping, and comes back as the same text. Reads the string form too, which messages
 /// written before this converter carry.
 /// </summary>
-/// <remarks>Only for fields that are always null or the text of a JSON object that Hybrid itself wrote.</remarks>
+/// <remarks>
+/// For fields that hold null or the text of a JSON object that Hybrid itself wrote: such a text goes out unchecked. Any
+/// other text (not starting with <c>{</c>) is written as a string, so it still comes back as it went.
+/// </remarks>
 public sealed class JsonObjectTextConverter : JsonConverter<string?>
 {
     public override bool HandleNull => true;
@@ -28,9 +31,13 @@ public sealed class JsonObjectTextConverter : JsonConverter<string?>
         {
             writer.WriteNullValue();
         }
-        else
+        else if (value.StartsWith('{'))
         {
             writer.WriteRawValue(value, skipInputValidation: true);
+        }
+        else
+        {
+            writer.WriteStringValue(value);
         }
     }
 

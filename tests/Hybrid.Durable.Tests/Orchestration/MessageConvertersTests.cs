@@ -87,6 +87,7 @@ public sealed class MessageConvertersTests
         Assert.Equal(JsonValueKind.Object, JsonDocument.Parse(json).RootElement.GetProperty("context").ValueKind);
         Assert.Equal(back.Context, older.Context);
         Assert.Null(JsonSerializer.Deserialize<DispatchRequest>(JsonSerializer.Serialize(request with { Context = null }, Web), Web)!.Context);
+        Assert.Equal("null", JsonSerializer.Deserialize<DispatchRequest>(JsonSerializer.Serialize(request with { Context = "null" }, Web), Web)!.Context);
         Assert.ThrowsAny<JsonException>(() => JsonSerializer.Deserialize<DispatchRequest>(json.Replace("""{"State":{"Name":"S1"}}""", "[1]", StringComparison.Ordinal), Web));
     }
 }
