@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Amazon.Runtime;
 
 namespace Hybrid.Aws;
@@ -8,6 +9,14 @@ namespace Hybrid.Aws;
 /// </summary>
 public sealed record AwsClientOptions
 {
+    /// <summary>
+    /// The longest <see cref="AttemptTimeout"/>, <see cref="AwsRetryOptions.BaseDelay"/> and
+    /// <see cref="AwsRetryOptions.MaxDelay"/> that can be set. The longest request the clients make (StartSyncExecution,
+    /// which waits for an Express execution) takes at most 5 minutes; a longer value is a slip, such as <c>30</c>, which
+    /// a time span reads as 30 days.
+    /// </summary>
+    public static readonly TimeSpan LongestWait = TimeSpan.FromHours(1);
+
     /// <summary>The region of Step Functions and STS, and the signing region of both.</summary>
     public string Region { get; init; } = "us-east-1";
 
@@ -35,8 +44,24 @@ public sealed record AwsClientOptions
     /// <summary>How throttled and failed requests are retried.</summary>
     public AwsRetryOptions Retry { get; init; } = new();
 
-    /// <summary>The time one attempt may take before it is abandoned (and retried if attempts remain).</summary>
+    /// <summary>The time one attempt may take before it is abandoned (and retried if attempts remain); at most <see cref="LongestWait"/>.</summary>
     public TimeSpan AttemptTimeout { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <exception cref="ArgumentException">A value cannot work.</exception>
+    public void Validate()
+    {
+        Check.NotBlank(Region);
+        Check.NotBlank(IamSigningRegion);
+        CheckWait(AttemptTimeout);
+        Check.NotNull(Retry).Validate();
+    }
+
+    /// <summary>Refuses a wait that is not positive or is longer than <see cref="LongestWait"/>.</summary>
+    internal static void CheckWait(TimeSpan value, [CallerArgumentExpression(nameof(value))] string? name = null)
+    {
+        Check.Positive(value, name);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(value, LongestWait, name);
+    }
 
     internal Uri ResolveStepFunctionsEndpoint() => StepFunctionsEndpoint ?? new Uri($"https://states.{Region}.amazonaws.com/");
 
@@ -64,10 +89,25 @@ public sealed record AwsClientOptions
 /// </summary>
 public sealed record AwsRetryOptions
 {
-    /// <summary>Attempts in all, the first included (1 means no retry).</summary>
+    /// <summary>The most attempts that can be set.</summary>
+    public const int MostAttempts = 100;
+
+    /// <summary>Attempts in all, the first included (1 means no retry), at most <see cref="MostAttempts"/>.</summary>
     public int MaxAttempts { get; init; } = 5;
 
     public TimeSpan BaseDelay { get; init; } = TimeSpan.FromMilliseconds(200);
 
     public TimeSpan MaxDelay { get; init; } = TimeSpan.FromSeconds(20);
+
+    /// <exception cref="ArgumentException">A value cannot work.</exception>
+    public void Validate()
+    {
+        Check.InRange(MaxAttempts, 1, MostAttempts);
+        AwsClientOptions.CheckWait(BaseDelay);
+        AwsClientOptions.CheckWait(MaxDelay);
+        if (MaxDelay < BaseDelay)
+        {
+            throw new ArgumentException($"Retry:MaxDelay ({MaxDelay}) is shorter than Retry:BaseDelay ({BaseDelay}).", nameof(MaxDelay));
+        }
+    }
 }

@@ -24,6 +24,7 @@ public sealed record AwsHostOptions
     /// <exception cref="ArgumentException">A value cannot work.</exception>
     public void Validate()
     {
+        Clients.Validate();
         Bridge.Validate();
         Sweeper.Validate();
     }
@@ -32,6 +33,7 @@ public sealed record AwsHostOptions
     public static IReadOnlyList<string> Keys { get; } =
     [
         "Region", "Endpoints:StepFunctions", "Endpoints:StepFunctionsSync", "Endpoints:Iam", "Endpoints:Sts",
+        "AttemptTimeout", "Retry:MaxAttempts", "Retry:BaseDelay", "Retry:MaxDelay",
         "Bridge:FirstPollInterval", "Bridge:MaxPollInterval", "Bridge:CallerField",
         "Federation:Mode", "Federation:RoleArn", "Federation:DurationSeconds",
         "Sweeper:Cron", "Sweeper:PathPrefix", "Sweeper:ExpiryTagKey",
@@ -58,6 +60,13 @@ public sealed record AwsHostOptions
                 StepFunctionsSyncEndpoint = read.Uri("Endpoints:StepFunctionsSync"),
                 IamEndpoint = read.Uri("Endpoints:Iam"),
                 StsEndpoint = read.Uri("Endpoints:Sts"),
+                AttemptTimeout = read.Span("AttemptTimeout", AwsClientOptions.LongestWait) ?? defaults.Clients.AttemptTimeout,
+                Retry = new AwsRetryOptions
+                {
+                    MaxAttempts = read.Int("Retry:MaxAttempts", 1, AwsRetryOptions.MostAttempts) ?? defaults.Clients.Retry.MaxAttempts,
+                    BaseDelay = read.Span("Retry:BaseDelay", AwsClientOptions.LongestWait) ?? defaults.Clients.Retry.BaseDelay,
+                    MaxDelay = read.Span("Retry:MaxDelay", AwsClientOptions.LongestWait) ?? defaults.Clients.Retry.MaxDelay,
+                },
             },
             Bridge = new AwsBridgeOptions
             {
@@ -93,12 +102,18 @@ public sealed record AwsHostOptions
             : System.Uri.TryCreate(text, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https" ? uri
             : throw new FormatException($"'{section.Path}:{key}' ('{text}') is not an absolute http(s) URL.");
 
-        public TimeSpan? Span(string key) => Text(key) is not { } text ? null
-            : TimeSpan.TryParse(text, CultureInfo.InvariantCulture, out var span) && span > TimeSpan.Zero ? span
-            : throw new FormatException($"'{section.Path}:{key}' ('{text}') is not a positive time span (for example 00:00:05).");
+        public TimeSpan? Span(string key, TimeSpan? max = null) => Text(key) is not { } text ? null
+            : !TimeSpan.TryParse(text, CultureInfo.InvariantCulture, out var span) || span <= TimeSpan.Zero
+                ? throw new FormatException($"'{section.Path}:{key}' ('{text}') is not a positive time span (for example 00:00:05).")
+            : span > max
+                ? throw new FormatException($"'{section.Path}:{key}' ('{text}') is {span}, longer than the {max} allowed (a bare number counts days: write 00:00:30 for 30 seconds).")
+            : span;
 
-        public int? Int(string key) => Text(key) is not { } text ? null
-            : int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var value) ? value
-            : throw new FormatException($"'{section.Path}:{key}' ('{text}') is not a whole number.");
+        public int? Int(string key, int min = int.MinValue, int max = int.MaxValue) => Text(key) is not { } text ? null
+            : !int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var value)
+                ? throw new FormatException($"'{section.Path}:{key}' ('{text}') is not a whole number.")
+            : value < min || value > max
+                ? throw new FormatException($"'{section.Path}:{key}' ('{text}') is not between {min} and {max}.")
+            : value;
     }
 }

@@ -33,4 +33,32 @@ public sealed class AwsClientOptionsTests
 
         Assert.Equal("AttemptTimeout", ex.ParamName);
     }
+
+    [Fact]
+    public void Validate_Defaults_Pass() => new AwsClientOptions().Validate();
+
+    public static TheoryData<AwsClientOptions, string> OutOfRange => new()
+    {
+        { new AwsClientOptions { AttemptTimeout = TimeSpan.Zero }, "AttemptTimeout" },
+        { new AwsClientOptions { AttemptTimeout = Timeout.InfiniteTimeSpan }, "AttemptTimeout" },
+        { new AwsClientOptions { AttemptTimeout = AwsClientOptions.LongestWait + TimeSpan.FromTicks(1) }, "AttemptTimeout" },
+        { new AwsClientOptions { Retry = new AwsRetryOptions { MaxAttempts = 0 } }, "MaxAttempts" },
+        { new AwsClientOptions { Retry = new AwsRetryOptions { MaxAttempts = AwsRetryOptions.MostAttempts + 1 } }, "MaxAttempts" },
+        { new AwsClientOptions { Retry = new AwsRetryOptions { BaseDelay = TimeSpan.FromSeconds(-1) } }, "BaseDelay" },
+        { new AwsClientOptions { Retry = new AwsRetryOptions { MaxDelay = TimeSpan.FromDays(30) } }, "MaxDelay" },
+    };
+
+    [Theory]
+    [MemberData(nameof(OutOfRange))]
+    public void Validate_ValueOutOfRange_ThrowsNamingIt(AwsClientOptions options, string name)
+        => Assert.Equal(name, Assert.Throws<ArgumentOutOfRangeException>(options.Validate).ParamName);
+
+    [Fact]
+    public void Validate_MaxDelayBelowBaseDelay_Throws()
+        => Assert.Equal("MaxDelay", Assert.Throws<ArgumentException>(
+            new AwsClientOptions { Retry = new AwsRetryOptions { BaseDelay = TimeSpan.FromSeconds(2), MaxDelay = TimeSpan.FromSeconds(1) } }.Validate).ParamName);
+
+    [Fact]
+    public void Validate_BlankRegion_Throws()
+        => Assert.Equal("Region", Assert.Throws<ArgumentException>(new AwsClientOptions { Region = " " }.Validate).ParamName);
 }

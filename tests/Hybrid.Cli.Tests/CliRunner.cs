@@ -12,7 +12,11 @@ internal static class CliRunner
     }
 
     /// <summary>Runs the built hybrid executable as a real process, for what only a process shows (version, exit codes).</summary>
-    public static async Task<(int Code, string Output, string Error)> RunProcessAsync(params string[] args)
+    public static Task<(int Code, string Output, string Error)> RunProcessAsync(params string[] args)
+        => RunProcessAsync(new Dictionary<string, string>(), args);
+
+    /// <summary>Runs the built hybrid executable with extra environment variables (configuration, for <c>hybrid serve</c>).</summary>
+    public static async Task<(int Code, string Output, string Error)> RunProcessAsync(IReadOnlyDictionary<string, string> environment, params string[] args)
     {
         var info = new System.Diagnostics.ProcessStartInfo("dotnet")
         {
@@ -26,11 +30,26 @@ internal static class CliRunner
             info.ArgumentList.Add(arg);
         }
 
+        foreach (var (name, value) in environment)
+        {
+            info.Environment[name] = value;
+        }
+
         using var process = System.Diagnostics.Process.Start(info)!;
         var output = process.StandardOutput.ReadToEndAsync();
         var error = process.StandardError.ReadToEndAsync();
         using var cts = new CancellationTokenSource(TimeSpan.FromMinutes(1));
-        await process.WaitForExitAsync(cts.Token);
+        try
+        {
+            await process.WaitForExitAsync(cts.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            // A command that should have ended (a serve that should have refused its configuration) must not outlive the test.
+            process.Kill(entireProcessTree: true);
+            throw;
+        }
+
         return (process.ExitCode, await output, await error);
     }
 }

@@ -18,7 +18,7 @@ internal sealed class AwsRetryPolicy
     public AwsRetryPolicy(AwsRetryOptions options, TimeSpan attemptTimeout, Func<TimeSpan, CancellationToken, Task> delay, Func<double> random, ILogger logger)
     {
         _options = Check.NotNull(options);
-        Check.InRange(options.MaxAttempts, 1, 100, "MaxAttempts");
+        Check.InRange(options.MaxAttempts, 1, AwsRetryOptions.MostAttempts, "MaxAttempts");
         _attemptTimeout = attemptTimeout == Timeout.InfiniteTimeSpan ? attemptTimeout : Check.Positive(attemptTimeout, "AttemptTimeout");
         _delay = delay;
         _random = random;

@@ -194,6 +194,34 @@ public sealed class ServeCommandTests : IDisposable
         Assert.Contains(value, error.Message, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("HYBRID__Aws__AttemptTimeout", "30", "'Aws:AttemptTimeout' ('30') is 30.00:00:00, longer than the 01:00:00 allowed")]
+    [InlineData("HYBRID__Aws__Retry__MaxAttempts", "0", "'Aws:Retry:MaxAttempts' ('0') is not between 1 and 100.")]
+    public async Task Serve_BadAwsClientSetting_ExitsTwoNamingTheKeyAndValue(string variable, string value, string message)
+    {
+        File.WriteAllText(Path.Combine(_folder, "w.asl.json"), """{"StartAt":"A","States":{"A":{"Type":"Succeed"}}}""");
+
+        var (code, output, error) = await CliRunner.RunProcessAsync(
+            new Dictionary<string, string> { [variable] = value },
+            "serve", "--workflows", _folder, "--urls", $"http://127.0.0.1:{FreePorts.Next()}");
+
+        Assert.Equal(2, code);
+        Assert.Contains($"hybrid: configuration: {message}", error, StringComparison.Ordinal);
+        Assert.DoesNotContain("serving", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Serve_RetryMaxDelayBelowBaseDelay_ExitsTwoNamingBoth()
+    {
+        File.WriteAllText(Path.Combine(_folder, "w.asl.json"), """{"StartAt":"A","States":{"A":{"Type":"Succeed"}}}""");
+
+        var (code, _, error) = await CliRunner.RunProcessAsync(
+            new Dictionary<string, string> { ["HYBRID__Aws__Retry__BaseDelay"] = "00:00:30" }, "serve", "--workflows", _folder, "--urls", $"http://127.0.0.1:{FreePorts.Next()}");
+
+        Assert.Equal(2, code);
+        Assert.Contains("hybrid: Retry:MaxDelay (00:00:20) is shorter than Retry:BaseDelay (00:00:30).", error, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void Build_FederationWithoutRoleArn_IsRefusedBeforeAnythingStarts()
     {
