@@ -72,6 +72,20 @@ public sealed class ServiceWiringTests
         Assert.Contains("'Hybrid:Aws:Endpoints:Iam'", e.Message, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("AttemptTimeout", "30", "'Hybrid:Aws:AttemptTimeout' ('30') is 30.00:00:00, longer than the 01:00:00 allowed")]
+    [InlineData("Retry:MaxAttempts", "0", "'Hybrid:Aws:Retry:MaxAttempts' ('0') is not between 1 and 100.")]
+    [InlineData("Retry:BaseDelay", "00:00:30", "Retry:MaxDelay (00:00:20) is shorter than Retry:BaseDelay (00:00:30).")]
+    public void AddHybridFunctions_BadAwsClientSetting_RefusesToStartNamingIt(string key, string value, string message)
+    {
+        var settings = Sample();
+        settings[FunctionsSettings.Aws + ":" + key] = value;
+
+        var e = Assert.Throws<InvalidOperationException>(() => Build(settings));
+
+        Assert.Contains($"The setting section 'Hybrid:Aws' is not valid: {message}", e.Message, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void AddHybridFunctions_PingOneWithoutItsSettings_NamesEveryMissingOne()
     {
