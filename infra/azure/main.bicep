@@ -329,6 +329,22 @@ resource app 'Microsoft.Web/sites@2024-04-01' = {
           value: ''
         }
         {
+          name: 'Hybrid__Aws__AttemptTimeout'
+          value: ''
+        }
+        {
+          name: 'Hybrid__Aws__Retry__MaxAttempts'
+          value: ''
+        }
+        {
+          name: 'Hybrid__Aws__Retry__BaseDelay'
+          value: ''
+        }
+        {
+          name: 'Hybrid__Aws__Retry__MaxDelay'
+          value: ''
+        }
+        {
           name: 'Hybrid__Aws__Bridge__FirstPollInterval'
           value: ''
         }
