@@ -147,25 +147,14 @@ internal sealed class DurablePort : IExecutionPort, IHistorySink
                 TakePending(),
                 key);
         var waitsForToken = invocation.Resource.EndsWith(".waitForTaskToken", StringComparison.Ordinal);
-        DateTime? TimeoutAt() => invocation.TimeoutSeconds is { } seconds ? TimerTime(UtcNow.AddSeconds(seconds)) : null;
-        var timeoutAt = TimeoutAt();
-        var result = await DispatchAsync(Request(), invocation, waitsForToken ? null : timeoutAt);
+        DateTime? timeoutAt = null;
 
-        // The token expired and the execution waits for its caller to sign in again: pause until a fresh token arrives
-        // (POST /api/executions/{id}/token), then dispatch again with it (the task's timeout starts again, since no
-        // handler has run yet); after the bound, the task fails as it was.
-        while (result.Error == IdentityErrors.TokenExpired && _run.Execution.ReauthenticationWait is { } wait)
+        // Dispatched again with a fresh token, the task's timeout starts again: no handler has run yet.
+        var result = await DispatchWithFreshTokenAsync(() =>
         {
-            if (await WaitForFreshTokenAsync(wait) is not { } fresh)
-            {
-                result = result with { Cause = $"{result.Cause}; no fresh token was handed in within {wait} (POST /api/executions/{_run.Execution.ExecutionId}/token)" };
-                break;
-            }
-
-            _sealedToken = fresh;
-            timeoutAt = TimeoutAt();
-            result = await DispatchAsync(Request(), invocation, waitsForToken ? null : timeoutAt);
-        }
+            timeoutAt = invocation.TimeoutSeconds is { } seconds ? TimerTime(UtcNow.AddSeconds(seconds)) : null;
+            return DispatchAsync(Request(), invocation, waitsForToken ? null : timeoutAt);
+        });
 
         if (result.Error is not null)
         {
@@ -213,6 +202,7 @@ internal sealed class DurablePort : IExecutionPort, IHistorySink
             },
         });
         // Built whole even while replaying (the start request is slim then): the first poll after a replay is really sent.
+        // Each poll and stop carries the latest token (a poll refused for an expired one may have brought a fresh one).
         var template = new DispatchRequest(
             _run.Execution.ExecutionId,
             _run.Execution.Workflow,
@@ -229,8 +219,9 @@ internal sealed class DurablePort : IExecutionPort, IHistorySink
             key);
         for (var poll = 1; ; poll++)
         {
-            var waiting = template with { Phase = new TaskPhase(TaskPhase.Polling, pending.State, poll) };
-            _context.SetCustomStatus(new ExecutionProgress(invocation.StateName, waiting));
+            var phase = new TaskPhase(TaskPhase.Polling, pending.State, poll);
+            DispatchRequest Waiting() => template with { SealedToken = _sealedToken, Phase = phase };
+            _context.SetCustomStatus(new ExecutionProgress(invocation.StateName, Waiting()));
             Operations++;
             var due = _context.CurrentUtcDateTime.AddSeconds(pending.PollAfterSeconds);
 
@@ -240,15 +231,14 @@ internal sealed class DurablePort : IExecutionPort, IHistorySink
             {
                 var cause = $"Task '{invocation.StateName}' did not finish within {invocation.TimeoutSeconds} seconds.";
                 await _context.CreateTimer(limit, CancellationToken.None);
-                await _context.CallActivityAsync<DispatchResult>(
-                    DurableNames.Dispatch,
-                    waiting with { Phase = new TaskPhase(TaskPhase.Stopping, pending.State, Error: ErrorNames.Timeout, Cause: cause) });
+                var stop = new TaskPhase(TaskPhase.Stopping, pending.State, Error: ErrorNames.Timeout, Cause: cause);
+                await DispatchWithFreshTokenAsync(() => _context.CallActivityAsync<DispatchResult>(DurableNames.Dispatch, Waiting() with { Phase = stop }));
                 _context.SetCustomStatus(_run.IsRoot ? new ExecutionProgress(invocation.StateName) : null);
                 throw new AslException(ErrorNames.Timeout, cause);
             }
 
             await _context.CreateTimer(due, CancellationToken.None);
-            var result = await _context.CallActivityAsync<DispatchResult>(DurableNames.Dispatch, waiting);
+            var result = await DispatchWithFreshTokenAsync(() => _context.CallActivityAsync<DispatchResult>(DurableNames.Dispatch, Waiting()));
             if (result.Pending is { } next && result.Error is null)
             {
                 pending = next;
@@ -279,6 +269,29 @@ internal sealed class DurablePort : IExecutionPort, IHistorySink
         }
 
         return await call;
+    }
+
+    /// <summary>
+    /// Dispatches (a task's start, poll or stop); when the dispatch is refused because the caller's token expired and the
+    /// execution waits for its caller to sign in again, pauses until a fresh token arrives (POST /api/executions/{id}/token),
+    /// takes it as the execution's token and dispatches again (<paramref name="dispatch"/> builds the request with the
+    /// latest token). After the bound, the refusal is the result, its cause naming the endpoint.
+    /// </summary>
+    private async Task<DispatchResult> DispatchWithFreshTokenAsync(Func<Task<DispatchResult>> dispatch)
+    {
+        var result = await dispatch();
+        while (result.Error == IdentityErrors.TokenExpired && _run.Execution.ReauthenticationWait is { } wait)
+        {
+            if (await WaitForFreshTokenAsync(wait) is not { } fresh)
+            {
+                return result with { Cause = $"{result.Cause}; no fresh token was handed in within {wait} (POST /api/executions/{_run.Execution.ExecutionId}/token)" };
+            }
+
+            _sealedToken = fresh;
+            result = await dispatch();
+        }
+
+        return result;
     }
 
     /// <summary>The sealed fresh token, or null when none arrived within <paramref name="wait"/> (real time, even with SkipWaits).</summary>

@@ -96,7 +96,7 @@ public sealed class FrontDoorTests(OidcProviderFixture oidc) : IAsyncLifetime
         await ProblemAsync(readerCallback, HttpStatusCode.Forbidden);
         await ProblemAsync(nobodyList, HttpStatusCode.Forbidden);
         Assert.Equal(["greet"], Names(readerList["workflows"]!));
-        Assert.Equal(["expiring", "fan", "greet", "reauth-expiring"], Names(adminList["workflows"]!));
+        Assert.Equal(["expiring", "fan", "greet", "long", "reauth-expiring", "reauth-long", "reauth-long-timed"], Names(adminList["workflows"]!));
         Assert.All(readerExecutions["executions"]!.AsArray(), e => Assert.Equal("greet", (string?)e!["workflow"]));
         Assert.Equal(HttpStatusCode.OK, page.StatusCode);
 

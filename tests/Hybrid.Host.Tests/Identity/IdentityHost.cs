@@ -37,7 +37,9 @@ internal sealed class IdentityHost : IAsyncDisposable
 
     public IServiceProvider Services => _app.Services;
 
-    public static async Task<IdentityHost> StartAsync(IDictionary<string, string?> identity, string environment = "Production", DurableBackendOptions? backend = null)
+    /// <summary>Starts the host; <paramref name="services"/> adds to its services (a task handler registry with a test's handlers).</summary>
+    public static async Task<IdentityHost> StartAsync(
+        IDictionary<string, string?> identity, string environment = "Production", DurableBackendOptions? backend = null, Action<IServiceCollection>? services = null)
     {
         var folder = IdentityWorkflows.WriteTo(Directory.CreateTempSubdirectory("hybrid-identity-").FullName);
         var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
@@ -51,7 +53,11 @@ internal sealed class IdentityHost : IAsyncDisposable
             Identity = new ConfigurationBuilder().AddInMemoryCollection(identity).Build(),
             Backend = backend ?? new DurableBackendOptions(),
         };
-        var app = LocalHost.Build(options, builder => builder.Services.AddSingleton<TimeProvider>(time));
+        var app = LocalHost.Build(options, builder =>
+        {
+            builder.Services.AddSingleton<TimeProvider>(time);
+            services?.Invoke(builder.Services);
+        });
         await app.StartAsync();
         var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}"), Timeout = TimeSpan.FromSeconds(30) };
         return new IdentityHost(app, folder, time, http);

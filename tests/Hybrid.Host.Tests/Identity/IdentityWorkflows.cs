@@ -27,6 +27,18 @@ internal static class IdentityWorkflows
           "Work":{"Type":"Task","Resource":"arn:aws:states:::lambda:invoke","End":true}}}
         """;
 
+    /// <summary>A long-running task (<c>.sync</c>), answered by the re-authentication tests' handler, not by a mock.</summary>
+    public const string Long = """
+        {"StartAt":"Work","States":{
+          "Work":{"Type":"Task","Resource":"arn:aws:states:::hybrid-test:job.sync","End":true}}}
+        """;
+
+    /// <summary>The same, timing out after 6 seconds.</summary>
+    public const string LongTimed = """
+        {"StartAt":"Work","States":{
+          "Work":{"Type":"Task","Resource":"arn:aws:states:::hybrid-test:job.sync","TimeoutSeconds":6,"End":true}}}
+        """;
+
     /// <summary>Tasks in a Map (sub-orchestrations) and at the top, for the storage scan.</summary>
     public const string Fan = """
         {"StartAt":"Each","States":{
@@ -56,6 +68,9 @@ internal static class IdentityWorkflows
         File.WriteAllText(Path.Combine(folder, "expiring.asl.json"), Expiring);
         File.WriteAllText(Path.Combine(folder, "reauth-expiring.asl.json"), ReauthExpiring);
         File.WriteAllText(Path.Combine(folder, "fan.asl.json"), Fan);
+        File.WriteAllText(Path.Combine(folder, "long.asl.json"), Long);
+        File.WriteAllText(Path.Combine(folder, "reauth-long.asl.json"), Long);
+        File.WriteAllText(Path.Combine(folder, "reauth-long-timed.asl.json"), LongTimed);
         File.WriteAllText(Path.Combine(folder, "identity.mock.json"), Mocks);
         return folder;
     }
