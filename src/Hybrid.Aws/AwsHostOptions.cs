@@ -81,7 +81,7 @@ public sealed record AwsHostOptions
                             : throw new FormatException($"'{section.Path}:Federation:Mode' ('{mode}') is not known; use None, WebIdentity or AssumeRole.")
                         : AwsFederationMode.None,
                     RoleArn = read.Text("Federation:RoleArn"),
-                    DurationSeconds = read.Int("Federation:DurationSeconds") ?? defaults.Bridge.Federation.DurationSeconds,
+                    DurationSeconds = read.Int("Federation:DurationSeconds", 900, 43200) ?? defaults.Bridge.Federation.DurationSeconds,
                 },
             },
             SweeperCron = read.Text("Sweeper:Cron"),

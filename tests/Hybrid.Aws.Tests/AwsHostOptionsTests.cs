@@ -80,6 +80,8 @@ public sealed class AwsHostOptionsTests
     [InlineData("Retry:MaxAttempts", "0", "is not between 1 and 100.")]
     [InlineData("Retry:MaxAttempts", "-3", "is not between 1 and 100.")]
     [InlineData("Retry:MaxAttempts", "101", "is not between 1 and 100.")]
+    [InlineData("Federation:DurationSeconds", "60", "is not between 900 and 43200.")]
+    [InlineData("Federation:DurationSeconds", "43201", "is not between 900 and 43200.")]
     public void FromConfiguration_BadClientValue_IsAFormatErrorNamingTheKeyAndValue(string key, string value, string complaint)
     {
         var error = Assert.Throws<FormatException>(() => Bind(new() { ["Hybrid:Aws:" + key] = value }));
