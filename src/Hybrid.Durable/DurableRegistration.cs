@@ -1,4 +1,5 @@
 using Hybrid.Durable.Dispatch;
+using Hybrid.Durable.Executions;
 using Hybrid.Durable.Orchestration;
 using Microsoft.DurableTask;
 
@@ -15,6 +16,7 @@ public static class DurableRegistration
         registry.AddOrchestrator<StopTasksOrchestrator>(DurableNames.StopTasks);
         registry.AddActivity<DispatchActivity>(DurableNames.Dispatch);
         registry.AddActivity<RecordHistoryActivity>(DurableNames.RecordHistory);
+        registry.AddActivity<StopInstancesActivity>(DurableNames.StopInstances);
         return registry;
     }
 }

@@ -1,8 +1,10 @@
 using Hybrid.Durable.Dispatch;
+using Hybrid.Durable.Executions;
 using Hybrid.Durable.Orchestration;
 using Hybrid.Durable.Rotation;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.DurableTask;
+using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Hybrid.Functions;
@@ -51,6 +53,10 @@ public static class DurableFunctions
     [Function(DurableNames.RecordHistory)]
     public static Task<bool> RecordHistory([ActivityTrigger] HistoryBatch input, string instanceId, FunctionContext function) =>
         Activity<RecordHistoryActivity>(function).RunAsync(new FunctionActivityContext(DurableNames.RecordHistory, instanceId), input);
+
+    [Function(DurableNames.StopInstances)]
+    public static Task<bool> StopInstances([ActivityTrigger] StopInstancesRequest input, string instanceId, [DurableClient] DurableTaskClient client) =>
+        new StopInstancesActivity(client).RunAsync(new FunctionActivityContext(DurableNames.StopInstances, instanceId), input);
 
     [Function(RotationNames.Orchestration)]
     public static Task<RotationReport> RunKeyRotation([OrchestrationTrigger] TaskOrchestrationContext context)

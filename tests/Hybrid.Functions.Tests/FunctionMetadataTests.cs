@@ -21,6 +21,7 @@ public sealed partial class FunctionMetadataTests
         { DurableNames.StopTasks, "orchestrationTrigger" },
         { DurableNames.Dispatch, "activityTrigger" },
         { DurableNames.RecordHistory, "activityTrigger" },
+        { DurableNames.StopInstances, "activityTrigger" },
         { RotationNames.Orchestration, "orchestrationTrigger" },
         { RotationNames.RollDataProtectionKey, "activityTrigger" },
         { RotationNames.RotatePingSecret, "activityTrigger" },
@@ -93,6 +94,14 @@ public sealed partial class FunctionMetadataTests
             Assert.Contains(f.Bindings, b => (string?)b["type"] == "durableClient" && (string?)b["direction"] == "In");
             Assert.Contains(f.Bindings, b => (string?)b["type"] == "http" && (string?)b["direction"] == "Out" && (string?)b["name"] == "$return");
         });
+    }
+
+    [Fact]
+    public void StopInstancesActivity_BindsADurableClient()
+    {
+        var function = FunctionsMetadata.Get(DurableNames.StopInstances);
+
+        Assert.Contains(function.Bindings, b => (string?)b["type"] == "durableClient" && (string?)b["direction"] == "In");
     }
 
     [Fact]

@@ -103,7 +103,8 @@ public sealed record TaskScope(string Key, string ExecutionId, string? Subject =
 /// <param name="MaxConcurrency">At most this many at a time; 0 means no limit.</param>
 /// <param name="ToleratedFailures">
 /// Once more branches than this have failed, start no more (AWS stops a Parallel or Map state at its first failure,
-/// or when its tolerated failure threshold is exceeded); branches not started report <see cref="MachineStatus.Aborted"/>.
+/// or when its tolerated failure threshold is exceeded); branches not started report <see cref="MachineStatus.Aborted"/>,
+/// and so do running ones a runner stops then (the durable runner does, as AWS does; the direct runner lets them finish).
 /// </param>
 public sealed record BranchBatch(string StateName, IReadOnlyList<BranchRun> Branches, int MaxConcurrency, int ToleratedFailures);
 

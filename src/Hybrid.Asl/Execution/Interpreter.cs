@@ -564,12 +564,18 @@ public sealed class Interpreter
         foreach (var outcome in outcomes)
         {
             ThrowIfTimedOut(outcome);
-            if (outcome.Status != MachineStatus.Succeeded)
-            {
-                Record("ParallelStateFailed", HistoryEvents.Failure("parallelStateFailedEventDetails", outcome.Error?.Error, outcome.Error?.Cause));
-                throw new AslException(outcome.Error?.Error ?? ErrorNames.BranchFailed, outcome.Error?.Cause ?? "A branch of the Parallel state failed.");
-            }
+        }
 
+        // A runner may stop the other branches once one has failed (they report Aborted, with no error): the state
+        // fails with the failed branch's error.
+        if ((outcomes.FirstOrDefault(o => o.Status == MachineStatus.Failed) ?? outcomes.FirstOrDefault(o => o.Status != MachineStatus.Succeeded)) is { } failed)
+        {
+            Record("ParallelStateFailed", HistoryEvents.Failure("parallelStateFailedEventDetails", failed.Error?.Error, failed.Error?.Cause));
+            throw new AslException(failed.Error?.Error ?? ErrorNames.BranchFailed, failed.Error?.Cause ?? "A branch of the Parallel state failed.");
+        }
+
+        foreach (var outcome in outcomes)
+        {
             results.Add(AslJson.Adopt(outcome.Output));
         }
 

@@ -172,39 +172,8 @@ public sealed class DurableExecutionService(
             ["executionAbortedEventDetails"] = new JsonObject { ["error"] = error, ["cause"] = cause },
         }));
         var outcome = new RunOutcome(ExecutionStatus.Aborted, null, error, cause, [aborted]);
-        var waiting = await WaitingTasksAsync(executionId, cancellationToken);
-        await client.TerminateInstanceAsync(executionId, new TerminateInstanceOptions(outcome, Recursive: true), cancellationToken);
-        if (waiting.Count > 0)
-        {
-            // The stopped instances run no more code: a small orchestration stops their long-running tasks, each through
-            // the dispatch activity (so its middlewares apply), with durable retries if this host dies meanwhile.
-            var stops = waiting.Select(w => w with { Phase = w.Phase! with { Kind = TaskPhase.Stopping, Error = error ?? ErrorNames.Aborted, Cause = cause ?? "The execution was stopped." } }).ToList();
-            await client.ScheduleNewOrchestrationInstanceAsync(
-                DurableNames.StopTasks, stops, new StartOrchestrationOptions($"{executionId}~stop@{now.UtcTicks}"), cancellationToken);
-        }
-    }
-
-    /// <summary>The long-running tasks the execution and its branches wait for, from their custom status.</summary>
-    private async Task<List<DispatchRequest>> WaitingTasksAsync(string executionId, CancellationToken cancellationToken)
-    {
-        var query = new OrchestrationQuery
-        {
-            InstanceIdPrefix = executionId,
-            Statuses = [OrchestrationRuntimeStatus.Running, OrchestrationRuntimeStatus.Pending],
-            FetchInputsAndOutputs = true,
-        };
-        var waiting = new List<DispatchRequest>();
-        await foreach (var metadata in client.GetAllInstancesAsync(query).WithCancellation(cancellationToken))
-        {
-            if ((metadata.InstanceId == executionId || metadata.InstanceId.StartsWith(executionId + "~", StringComparison.Ordinal))
-                && metadata.SerializedCustomStatus is not null
-                && metadata.ReadCustomStatusAs<ExecutionProgress>()?.Waiting is { Phase: not null } request)
-            {
-                waiting.Add(request);
-            }
-        }
-
-        return waiting;
+        var stop = new StopInstancesRequest([executionId], error ?? ErrorNames.Aborted, cause ?? "The execution was stopped.", $"{executionId}~stop@{now.UtcTicks}");
+        await InstanceStops.StopAsync(client, stop, outcome, cancellationToken);
     }
 
     public async Task<ExecutionPage> ListAsync(ExecutionFilter filter, CancellationToken cancellationToken = default)

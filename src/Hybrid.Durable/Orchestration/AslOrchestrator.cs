@@ -16,6 +16,7 @@ public static class DurableNames
     public const string Dispatch = "Hybrid-Dispatch";
     public const string RecordHistory = "Hybrid-RecordHistory";
     public const string StopTasks = "Hybrid-StopTasks";
+    public const string StopInstances = "Hybrid-StopInstances";
 }
 
 /// <summary>
@@ -103,15 +104,16 @@ public sealed class AslBatchOrchestrator : TaskOrchestrator<BatchRun, BatchOutco
     {
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(input);
-        var children = 0;
         var outcomes = await Windowed.RunAsync(
+            context,
             input.Items.Count,
             input.MaxConcurrency,
             input.ToleratedFailures,
-            i => context.CallSubOrchestratorAsync<RunOutcome>(
+            i => $"{context.InstanceId}.{i}",
+            (i, id) => context.CallSubOrchestratorAsync<RunOutcome>(
                 DurableNames.Machine,
                 new MachineRun(input.Definition, input.Items[i].Input, input.Execution, false, input.Variables, input.Items[i].MapItem, input.DeadlineUtc, null, 0, input.Settings),
-                new SubOrchestrationOptions { InstanceId = $"{context.InstanceId}.{children++}" }),
+                new SubOrchestrationOptions { InstanceId = id }),
             DurablePort.IsFailure);
 
         var events = new List<StoredEvent>();

@@ -4,6 +4,7 @@ using Hybrid.Asl.Execution;
 using Hybrid.Asl.Expressions;
 using Hybrid.Asl.Json;
 using Hybrid.Asl.Model;
+using Hybrid.Durable.Executions;
 using Hybrid.Identity;
 using Microsoft.DurableTask;
 
@@ -360,7 +361,7 @@ internal sealed class DurablePort : IExecutionPort, IHistorySink
     /// with the continuation still pending, and the orchestration would hang.
     /// </summary>
 #pragma warning disable CA1849 // Deliberately synchronous: see above.
-    private static void CancelTimers(CancellationTokenSource source) => source.Cancel();
+    internal static void CancelTimers(CancellationTokenSource source) => source.Cancel();
 #pragma warning restore CA1849
 
     public async ValueTask WaitUntilAsync(DateTimeOffset until, CancellationToken cancellationToken)
@@ -396,13 +397,15 @@ internal sealed class DurablePort : IExecutionPort, IHistorySink
         else
         {
             outcomes = await Windowed.RunAsync(
+                _context,
                 batch.Branches.Count,
                 batch.MaxConcurrency,
                 batch.ToleratedFailures,
-                i => _context.CallSubOrchestratorAsync<RunOutcome>(
+                _ => NextChildId(),
+                (i, id) => _context.CallSubOrchestratorAsync<RunOutcome>(
                     DurableNames.Machine,
                     BranchRunFor(batch.Branches[i], variables),
-                    new SubOrchestrationOptions { InstanceId = NextChildId() }),
+                    new SubOrchestrationOptions { InstanceId = id }),
                 IsFailure);
         }
 
@@ -430,10 +433,12 @@ internal sealed class DurablePort : IExecutionPort, IHistorySink
         var limit = batch.MaxConcurrency <= 0 ? 0 : Math.Max(1, batch.MaxConcurrency / chunk);
         var inner = batch.MaxConcurrency <= 0 ? 0 : Math.Min(batch.MaxConcurrency, chunk);
         var chunkOutcomes = await Windowed.RunAsync(
+            _context,
             chunks,
             limit,
             batch.ToleratedFailures,
-            c =>
+            _ => NextChildId(),
+            (c, id) =>
             {
                 var items = new List<BatchItem>(chunk);
                 for (var i = c * chunk; i < Math.Min(batch.Branches.Count, (c + 1) * chunk); i++)
@@ -444,7 +449,7 @@ internal sealed class DurablePort : IExecutionPort, IHistorySink
                 return _context.CallSubOrchestratorAsync<BatchOutcome>(
                     DurableNames.Batch,
                     new BatchRun(definition, items, CurrentExecution, variables, _run.DeadlineUtc, inner, batch.ToleratedFailures, CurrentSettings),
-                    new SubOrchestrationOptions { InstanceId = NextChildId() });
+                    new SubOrchestrationOptions { InstanceId = id });
             },
             outcome => outcome.Failures);
 
@@ -537,28 +542,47 @@ public sealed record HistoryBatch(string ExecutionId, [property: System.Text.Jso
 /// <summary>What a chunk of Map iterations returns.</summary>
 public sealed record BatchOutcome(IReadOnlyList<RunOutcome?> Outcomes, int Failures, [property: System.Text.Json.Serialization.JsonConverter(typeof(StoredEventListConverter))] IReadOnlyList<StoredEvent>? PendingEvents);
 
-/// <summary>Runs n durable calls at most <c>limit</c> at a time, starting no more once more than <c>tolerated</c> have failed.</summary>
+/// <summary>
+/// Runs n sub-orchestrations at most <c>limit</c> at a time. Once more than <c>tolerated</c> have failed it starts no
+/// more and, as Step Functions does, waits for none of the running ones: it stops them (their instances terminated
+/// recursively, their long-running tasks stopped) through the <see cref="DurableNames.StopInstances"/> activity, a
+/// durable call, so a replay takes the same path. Children not finished report null.
+/// </summary>
 internal static class Windowed
 {
-    public static async Task<T?[]> RunAsync<T>(int count, int limit, int tolerated, Func<int, Task<T>> start, Func<T, int> failuresOf)
+    /// <summary>The reason a stopped branch's long-running tasks are given.</summary>
+    public const string StopCause = "Another branch or iteration of the state failed, so the state stopped this one.";
+
+    public static async Task<T?[]> RunAsync<T>(
+        TaskOrchestrationContext context, int count, int limit, int tolerated, Func<int, string> idOf, Func<int, string, Task<T>> start, Func<T, int> failuresOf)
         where T : class
     {
         var results = new T?[count];
-        var running = new List<(Task<T> Task, int Index)>();
+        var running = new List<(Task<T> Task, int Index, string Id)>();
         var next = 0;
         var failures = 0;
         var max = limit <= 0 ? int.MaxValue : limit;
         while (next < count || running.Count > 0)
         {
-            while (next < count && running.Count < max && failures <= tolerated)
+            if (failures > tolerated)
             {
-                running.Add((start(next), next));
-                next++;
+                if (running.Count > 0)
+                {
+                    var ids = running.Select(r => r.Id).ToList();
+                    await context.CallActivityAsync<bool>(
+                        DurableNames.StopInstances,
+                        new StopInstancesRequest(ids, ErrorNames.BranchFailed, StopCause, $"{ids[0]}~stop"));
+                    await AwaitStoppedAsync(context, running.Select(r => (Task)r.Task).ToList());
+                }
+
+                break;
             }
 
-            if (running.Count == 0)
+            while (next < count && running.Count < max)
             {
-                break;
+                var id = idOf(next);
+                running.Add((start(next, id), next, id));
+                next++;
             }
 
             var done = await Task.WhenAny(running.Select(r => r.Task));
@@ -571,4 +595,26 @@ internal static class Windowed
 
         return results;
     }
+
+    /// <summary>
+    /// Waits (bounded by <see cref="StopNoticeWait"/>) for the notices of the stopped children: a terminated
+    /// sub-orchestration tells its parent it failed, and a notice that arrived after the parent completed would, on some
+    /// backends (the in-memory one), run the completed orchestration again, all of it replayed, and overwrite its output
+    /// without the history events it carries. The children's outcomes are not used: they were stopped.
+    /// </summary>
+    private static async Task AwaitStoppedAsync(TaskOrchestrationContext context, List<Task> stopped)
+    {
+        using var cts = new CancellationTokenSource();
+        var all = Task.WhenAll(stopped);
+        var timer = context.CreateTimer(context.CurrentUtcDateTime + StopNoticeWait, cts.Token);
+        if (await Task.WhenAny(all, timer) == all)
+        {
+            DurablePort.CancelTimers(cts);
+        }
+
+        _ = all.Exception;
+    }
+
+    /// <summary>How long a state waits for the notices of the branches it stopped (they normally come at once).</summary>
+    public static readonly TimeSpan StopNoticeWait = TimeSpan.FromMinutes(1);
 }

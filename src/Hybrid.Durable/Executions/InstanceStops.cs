@@ -1,0 +1,90 @@
+using Hybrid.Durable.Orchestration;
+using Microsoft.DurableTask;
+using Microsoft.DurableTask.Client;
+
+namespace Hybrid.Durable.Executions;
+
+/// <summary>
+/// Stops running instances the way an execution stop does: reads the long-running tasks they (and their descendants)
+/// wait for from their custom status (<see cref="ExecutionProgress.Waiting"/>), terminates them and their running
+/// descendants (a stop orchestration started earlier under the same id prefix is left to finish), then
+/// stops those tasks through the <see cref="DurableNames.StopTasks"/> orchestration. Used by
+/// <see cref="DurableExecutionService.StopAsync"/> and by <see cref="StopInstancesActivity"/> (a Parallel or Map state
+/// whose failures crossed their threshold stops its running branches).
+/// </summary>
+public static class InstanceStops
+{
+    /// <summary>Stops the instances <paramref name="request"/> names; they end with <paramref name="output"/>, their descendants with none.</summary>
+    public static async Task StopAsync(DurableTaskClient client, StopInstancesRequest request, object? output, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(client);
+        ArgumentNullException.ThrowIfNull(request);
+        var waiting = new List<DispatchRequest>();
+        var running = new List<(string Id, bool Named)>();
+        foreach (var id in request.InstanceIds)
+        {
+            await foreach (var metadata in client.GetAllInstancesAsync(RunningFrom(id)).WithCancellation(cancellationToken))
+            {
+                if (!IsSelfOrDescendant(metadata.InstanceId, id) || metadata.Name is not (DurableNames.Machine or DurableNames.Batch))
+                {
+                    continue;
+                }
+
+                running.Add((metadata.InstanceId, metadata.InstanceId == id));
+                if (metadata.SerializedCustomStatus is not null && metadata.ReadCustomStatusAs<ExecutionProgress>()?.Waiting is { Phase: not null } task)
+                {
+                    waiting.Add(task);
+                }
+            }
+        }
+
+        // Every running instance is terminated by name, descendants too: not every backend honours a recursive
+        // termination (the embedded sidecar does not). One that finished meanwhile has nothing left to stop.
+        foreach (var (id, named) in running)
+        {
+            await client.TerminateInstanceAsync(id, new TerminateInstanceOptions(named ? output : null, Recursive: true), cancellationToken);
+        }
+
+        // A repeated call (an activity retried after a crash) finds the stop orchestration already scheduled.
+        if (waiting.Count > 0 && await client.GetInstanceAsync(request.StopTasksId, getInputsAndOutputs: false, cancellationToken) is null)
+        {
+            // The stopped instances run no more code: a small orchestration stops their long-running tasks, each through
+            // the dispatch activity (so its middlewares apply), with durable retries if this host dies meanwhile.
+            var stops = waiting.Select(w => w with { Phase = w.Phase! with { Kind = TaskPhase.Stopping, Error = request.Error, Cause = request.Cause } }).ToList();
+            await client.ScheduleNewOrchestrationInstanceAsync(DurableNames.StopTasks, stops, new StartOrchestrationOptions(request.StopTasksId), cancellationToken);
+        }
+    }
+
+    private static OrchestrationQuery RunningFrom(string id) => new()
+    {
+        InstanceIdPrefix = id,
+        Statuses = [OrchestrationRuntimeStatus.Running, OrchestrationRuntimeStatus.Pending],
+        FetchInputsAndOutputs = true,
+    };
+
+    /// <summary>
+    /// Whether <paramref name="instanceId"/> is <paramref name="id"/> or one of its children: an instance's branches are
+    /// <c>{id}~{generation}.{n}</c> and a Map chunk's iterations <c>{chunk}.{n}</c> (a chunk's id always has a <c>~</c>;
+    /// an execution's id never does, so <c>{execution}.x</c> is another execution).
+    /// </summary>
+    private static bool IsSelfOrDescendant(string instanceId, string id) =>
+        instanceId == id
+        || instanceId.StartsWith(id + "~", StringComparison.Ordinal)
+        || (id.Contains('~', StringComparison.Ordinal) && instanceId.StartsWith(id + ".", StringComparison.Ordinal));
+}
+
+/// <summary>Instances to stop, why (handed to their long-running tasks' stop) and the id of the orchestration that stops those tasks.</summary>
+public sealed record StopInstancesRequest(IReadOnlyList<string> InstanceIds, string Error, string Cause, string StopTasksId);
+
+/// <summary>
+/// The durable call with which an orchestration stops instances it started (a Parallel or Map state's running branches
+/// once the state has failed): <see cref="InstanceStops.StopAsync"/> through the host's Durable Task client.
+/// </summary>
+public sealed class StopInstancesActivity(DurableTaskClient client) : TaskActivity<StopInstancesRequest, bool>
+{
+    public override async Task<bool> RunAsync(TaskActivityContext context, StopInstancesRequest input)
+    {
+        await InstanceStops.StopAsync(client, input, output: null, CancellationToken.None);
+        return true;
+    }
+}
