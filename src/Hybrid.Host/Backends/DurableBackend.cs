@@ -235,7 +235,9 @@ public sealed class DurableBackend : IAsyncDisposable, IDisposable
         if (Options.Backend == DurableBackendKind.InMemory)
         {
             return new ConcurrencyLimitsDecorator(
-                new InMemoryOrchestrationService(_loggerFactory), Options.MaxConcurrentOrchestrations, Options.MaxConcurrentActivities);
+                new CompletedInstanceDecorator(new InMemoryOrchestrationService(_loggerFactory)),
+                Options.MaxConcurrentOrchestrations,
+                Options.MaxConcurrentActivities);
         }
 
         var settings = new AzureStorageOrchestrationServiceSettings

@@ -116,4 +116,19 @@ public sealed class AzuriteBackendTests(AzuriteFixture azurite)
         await using var harness = await BackendHarness.StartAsync(Options("query"));
         await BackendScenarios.QueryAsync(harness);
     }
+
+    /// <summary>Azure Storage discards a message for a completed instance itself (the in-memory backend needs <see cref="CompletedInstanceDecorator"/>).</summary>
+    [Fact]
+    public async Task RaiseEvent_CompletedInstance_KeepsItsOutput()
+    {
+        await using var harness = await BackendHarness.StartAsync(Options("late"));
+        await BackendScenarios.EventAfterCompletionAsync(harness, BackendScenarios.NoRerunWithinAsync);
+    }
+
+    [Fact]
+    public async Task RaiseEvent_DuringLastEpisode_KeepsItsOutput()
+    {
+        await using var harness = await BackendHarness.StartAsync(Options("racing"));
+        await BackendScenarios.EventDuringLastEpisodeAsync(harness, BackendScenarios.NoRerunWithinAsync);
+    }
 }

@@ -130,4 +130,70 @@ internal static class BackendScenarios
 
     /// <summary>For failure messages: the whole instance as JSON.</summary>
     public static string Describe(OrchestrationMetadata metadata) => JsonSerializer.Serialize(metadata);
+
+    /// <summary>An event raised on a completed instance neither runs it again nor changes its status or output.</summary>
+    public static async Task EventAfterCompletionAsync(BackendHarness harness, Func<string, Task> settle)
+    {
+        using var cts = new CancellationTokenSource(BackendHarness.Patience);
+        var id = "late-" + Guid.NewGuid().ToString("N");
+        var completed = await harness.RunAsync(nameof(LastEpisodeOrchestrator), "x", id);
+        Assert.Equal("x0:False:1", completed.ReadOutputAs<string>());
+
+        await harness.Client.RaiseEventAsync(id, "late", "too late", cts.Token);
+        await settle(id);
+
+        await AssertCompletedOnceAsync(harness, id, completed);
+    }
+
+    /// <summary>
+    /// An event raised while the instance's last episode runs (it completes the instance) neither runs it again
+    /// afterwards nor changes its status or output.
+    /// </summary>
+    public static async Task EventDuringLastEpisodeAsync(BackendHarness harness, Func<string, Task> settle)
+    {
+        using var cts = new CancellationTokenSource(BackendHarness.Patience);
+        var id = "racing-" + Guid.NewGuid().ToString("N");
+        using var gate = new LastEpisodeOrchestrator.Gate();
+        LastEpisodeOrchestrator.Gates[id] = gate;
+        try
+        {
+            await harness.Client.ScheduleNewOrchestrationInstanceAsync(nameof(LastEpisodeOrchestrator), "x", new StartOrchestrationOptions(id), cts.Token);
+            Assert.True(gate.Entered.Wait(BackendHarness.Patience), "The last episode did not start.");
+            await harness.Client.RaiseEventAsync(id, "late", "while completing", cts.Token);
+            gate.Release.Set();
+            var completed = await harness.Client.WaitForInstanceCompletionAsync(id, getInputsAndOutputs: true, cts.Token);
+            Assert.Equal("x0:False:1", completed.ReadOutputAs<string>());
+            await settle(id);
+
+            await AssertCompletedOnceAsync(harness, id, completed);
+        }
+        finally
+        {
+            LastEpisodeOrchestrator.Gates.TryRemove(id, out _);
+        }
+    }
+
+    /// <summary>
+    /// Waits (3 s at most) for <paramref name="id"/> to run again, for a backend that drops a late message without a sign
+    /// to wait for: it would run again within a poll or two of its queue (Azure Storage polls at least every second).
+    /// </summary>
+    public static async Task NoRerunWithinAsync(string id)
+    {
+        var until = DateTime.UtcNow.AddSeconds(3);
+        while (DateTime.UtcNow < until && LastEpisodeOrchestrator.Returns.GetValueOrDefault(id) < 2)
+        {
+            await Task.Delay(50);
+        }
+    }
+
+    private static async Task AssertCompletedOnceAsync(BackendHarness harness, string id, OrchestrationMetadata completed)
+    {
+        var after = await harness.Client.GetInstanceAsync(id, getInputsAndOutputs: true);
+        Assert.NotNull(after);
+        Assert.Equal(OrchestrationRuntimeStatus.Completed, after.RuntimeStatus);
+        Assert.Equal("x0:False:1", after.ReadOutputAs<string>());
+        Assert.Equal("1", after.SerializedCustomStatus);
+        Assert.Equal(completed.LastUpdatedAt, after.LastUpdatedAt);
+        Assert.Equal(1, LastEpisodeOrchestrator.Returns.GetValueOrDefault(id));
+    }
 }

@@ -269,6 +269,62 @@ public sealed class DecoratorTests
         Assert.False(decorator.IsStarted);
     }
 
+    /// <summary>
+    /// The in-memory backend keeps a message that arrives while an instance's last episode runs, and hands the completed
+    /// instance out again once that episode is released: the decorator drops it and fetches the next work item instead.
+    /// </summary>
+    [Fact]
+    public async Task CompletedInstance_MessageArrivedDuringLastEpisode_IsDroppedAndNextWorkItemFetched()
+    {
+        var inMemory = new InMemoryOrchestrationService();
+        var decorator = new CompletedInstanceDecorator(inMemory);
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        var done = new OrchestrationInstance { InstanceId = "done", ExecutionId = "e1" };
+        await inMemory.CreateTaskOrchestrationAsync(Start(done));
+
+        var last = await decorator.LockNextTaskOrchestrationWorkItemAsync(Timeout.InfiniteTimeSpan, cts.Token);
+        await inMemory.SendTaskOrchestrationMessageAsync(new TaskMessage
+        {
+            Event = new EventRaisedEvent(-1, "\"late\"") { Name = "late" },
+            OrchestrationInstance = new OrchestrationInstance { InstanceId = "done" },
+        });
+        var state = last.OrchestrationRuntimeState;
+        state.AddEvent(new OrchestratorStartedEvent(-1));
+        state.AddEvent(last.NewMessages.Single().Event);
+        state.AddEvent(new ExecutionCompletedEvent(0, "\"out\"", OrchestrationStatus.Completed));
+        state.AddEvent(new OrchestratorCompletedEvent(-1));
+        var status = new OrchestrationState { OrchestrationInstance = done, Name = "Done", OrchestrationStatus = OrchestrationStatus.Completed, Output = "\"out\"" };
+        await decorator.CompleteTaskOrchestrationWorkItemAsync(last, state, [], [], [], null!, status);
+        await decorator.ReleaseTaskOrchestrationWorkItemAsync(last);
+        await inMemory.CreateTaskOrchestrationAsync(Start(new OrchestrationInstance { InstanceId = "next", ExecutionId = "e2" }));
+
+        var fetched = await decorator.LockNextTaskOrchestrationWorkItemAsync(Timeout.InfiniteTimeSpan, cts.Token);
+        var stored = await inMemory.GetOrchestrationStateAsync("done", executionId: null);
+
+        Assert.Equal("next", fetched.InstanceId);
+        Assert.Equal(1, decorator.Dropped);
+        Assert.Equal((OrchestrationStatus.Completed, "\"out\""), (stored.OrchestrationStatus, stored.Output));
+    }
+
+    [Fact]
+    public void CompletedInstance_RestartOfACompletedInstance_IsNotDropped()
+    {
+        var ended = NewState();
+        ended.AddEvent(new ExecutionCompletedEvent(0, "1", OrchestrationStatus.Completed));
+        var restart = Start(new OrchestrationInstance { InstanceId = "parent", ExecutionId = "e2" });
+        var late = new TaskMessage { Event = new EventRaisedEvent(-1, null) { Name = "late" }, OrchestrationInstance = Parent };
+
+        Assert.True(CompletedInstanceDecorator.HasEnded(new TaskOrchestrationWorkItem { OrchestrationRuntimeState = ended, NewMessages = [late] }));
+        Assert.False(CompletedInstanceDecorator.HasEnded(new TaskOrchestrationWorkItem { OrchestrationRuntimeState = ended, NewMessages = [late, restart] }));
+        Assert.False(CompletedInstanceDecorator.HasEnded(new TaskOrchestrationWorkItem { OrchestrationRuntimeState = NewState(), NewMessages = [late] }));
+    }
+
+    private static TaskMessage Start(OrchestrationInstance instance) => new()
+    {
+        Event = new ExecutionStartedEvent(-1, "1") { Name = "Done", OrchestrationInstance = instance },
+        OrchestrationInstance = instance,
+    };
+
     private static OrchestrationRuntimeState NewState()
     {
         var state = new OrchestrationRuntimeState();

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Globalization;
 using Microsoft.DurableTask;
 
@@ -18,6 +19,7 @@ internal static class TestTasks
         registry.AddOrchestrator<CountdownOrchestrator>();
         registry.AddOrchestrator<ApprovalOrchestrator>();
         registry.AddOrchestrator<BlockingOrchestrator>();
+        registry.AddOrchestrator<LastEpisodeOrchestrator>();
         registry.AddActivity<AppendActivity>();
         registry.AddActivity<DoubleActivity>();
         registry.AddActivity<BlockingActivity>();
@@ -153,5 +155,48 @@ internal sealed class BlockingActivity(BlockingActivity.Gate gate) : TaskActivit
         public CancellationTokenSource Release { get; } = new();
 
         public void Dispose() => Release.Dispose();
+    }
+}
+
+/// <summary>
+/// Runs one activity and returns its result, whether the episode that returned was a replay, and how many times the
+/// instance has returned so far (also its custom status): "x0:False:1" on its first run; an instance that completed and
+/// runs again would say "x0:True:2". When the test
+/// registered a gate for the instance, holds its first (not replayed) last episode until the test lets it go: a message
+/// raised then reaches the instance while it completes.
+/// </summary>
+internal sealed class LastEpisodeOrchestrator : TaskOrchestrator<string, string>
+{
+    public static readonly ConcurrentDictionary<string, int> Returns = new(StringComparer.Ordinal);
+
+    public static readonly ConcurrentDictionary<string, Gate> Gates = new(StringComparer.Ordinal);
+
+    public override async Task<string> RunAsync(TaskOrchestrationContext context, string input)
+    {
+        var text = await context.CallActivityAsync<string>(nameof(AppendActivity), new AppendInput(input, 0));
+        if (!context.IsReplaying && Gates.TryGetValue(context.InstanceId, out var gate))
+        {
+            // Test-only: blocks the worker's thread (never the sidecar) so the episode is in flight while the test raises.
+            gate.Entered.Set();
+            gate.Release.Wait(BackendHarness.Patience);
+        }
+
+        var returns = Returns.AddOrUpdate(context.InstanceId, 1, (_, n) => n + 1);
+        context.SetCustomStatus(returns);
+        return $"{text}:{context.IsReplaying}:{returns}";
+    }
+
+    /// <summary>Shared with the test: set when the last episode runs; the test sets Release to let it return.</summary>
+    internal sealed class Gate : IDisposable
+    {
+        public ManualResetEventSlim Entered { get; } = new();
+
+        public ManualResetEventSlim Release { get; } = new();
+
+        public void Dispose()
+        {
+            Entered.Dispose();
+            Release.Dispose();
+        }
     }
 }
