@@ -199,6 +199,42 @@ public sealed class ExecutionServiceTests(ExecutionHostFixture fixture) : IClass
         await Assert.ThrowsAsync<TaskTokenException>(() => Executions.SendTaskSuccessAsync(token, null));
     }
 
+    /// <summary>
+    /// A finished execution refuses every callback of its token, and a callback event raised on it anyway (as one that
+    /// passed the check just before the execution finished would be) changes neither its description nor its history.
+    /// </summary>
+    [Fact]
+    public async Task TaskToken_AfterTheExecutionFinished_CallbacksAreRefusedAndALateEventChangesNothing()
+    {
+        var started = await Executions.StartAsync("approval", null, "answered-once");
+        var token = await WaitForTokenAsync(started.ExecutionId);
+        await Executions.SendTaskSuccessAsync(token, JsonNode.Parse("""{"approved":true}"""));
+        var finished = await fixture.Host.WaitAsync(started.ExecutionId);
+        var history = (await Executions.GetHistoryAsync(started.ExecutionId))!;
+        var instance = (await fixture.Host.Client.GetInstanceAsync(started.ExecutionId))!;
+
+        var refusals = new[]
+        {
+            await Assert.ThrowsAsync<TaskTokenException>(() => Executions.SendTaskSuccessAsync(token, JsonNode.Parse("""{"approved":false}"""))),
+            await Assert.ThrowsAsync<TaskTokenException>(() => Executions.SendTaskFailureAsync(token, "Late", "too late")),
+            await Assert.ThrowsAsync<TaskTokenException>(() => Executions.SendTaskHeartbeatAsync(token)),
+        };
+        Assert.True(TaskTokens.TryParse(token, out var instanceId, out var id));
+        await fixture.Host.Client.RaiseEventAsync(instanceId, TaskTokens.CallbackEvent(id), new TaskCallback("success", """{"approved":false}""", null, null));
+        var after = await UnchangedForAsync(started.ExecutionId, instance.LastUpdatedAt);
+
+        Assert.All(refusals, e => Assert.Equal("TaskTimedOut", e.Code));
+        Assert.Equal(instance.LastUpdatedAt, after.LastUpdatedAt);
+        var description = (await Executions.DescribeAsync(started.ExecutionId))!;
+        Assert.Equal(ExecutionStatus.Succeeded, description.Status);
+        Assert.True(AslJson.DeepEquals(finished.Output, description.Output));
+        Assert.True(AslJson.DeepEquals(JsonNode.Parse("""{"approved":true}"""), description.Output));
+        Assert.Equal(finished.StopDate, description.StopDate);
+        var historyAfter = (await Executions.GetHistoryAsync(started.ExecutionId))!;
+        Assert.Equal("ExecutionSucceeded", historyAfter[^1].Type);
+        Assert.Equal(history.Select(e => (e.Id, e.Type)), historyAfter.Select(e => (e.Id, e.Type)));
+    }
+
     [Theory]
     [InlineData("garbage")]
     [InlineData("")]
@@ -228,6 +264,22 @@ public sealed class ExecutionServiceTests(ExecutionHostFixture fixture) : IClass
         Assert.Equal(1, history!.Count(e => e.Type == "ExecutionStarted"));
         Assert.Equal(30, history!.Count(e => e.Type == "TaskSucceeded"));
         Assert.Equal("ExecutionSucceeded", history![^1].Type);
+    }
+
+    /// <summary>The instance once it has stayed as last updated at <paramref name="lastUpdated"/> for 3 s (or changed).</summary>
+    private async Task<Microsoft.DurableTask.Client.OrchestrationMetadata> UnchangedForAsync(string executionId, DateTimeOffset lastUpdated)
+    {
+        var until = DateTime.UtcNow.AddSeconds(3);
+        while (true)
+        {
+            var metadata = (await fixture.Host.Client.GetInstanceAsync(executionId))!;
+            if (metadata.LastUpdatedAt != lastUpdated || DateTime.UtcNow >= until)
+            {
+                return metadata;
+            }
+
+            await Task.Delay(50);
+        }
     }
 
     private async Task<string> WaitForTokenAsync(string executionId)
