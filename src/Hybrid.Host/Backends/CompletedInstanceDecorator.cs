@@ -7,9 +7,10 @@ namespace Hybrid.Host.Backends;
 /// Workaround for a defect of the preview sidecar's in-memory backend (Microsoft.DurableTask.InProcessTestHost
 /// 0.2.3-preview.1): a message that reaches an instance while its last episode runs (an event, a child's completion, a
 /// timer) is kept, and once that episode has completed the instance the backend hands it out again. The sidecar's
-/// dispatcher does not check for a completed instance, so the orchestrator runs again, all of it replayed: a second
-/// <c>ExecutionCompleted</c> goes into the history, the status record is rewritten (custom status, last update) and a
-/// sub-orchestration reports its completion to its parent a second time. Azure Storage discards such messages itself.
+/// dispatcher does not check for a completed instance, so the orchestrator runs again, all of it replayed, and the status
+/// record is rewritten (custom status, last update time; measured). By the sidecar's code, a second
+/// <c>ExecutionCompleted</c> also goes into the history and a sub-orchestration reports its completion to its parent a
+/// second time. Azure Storage discards such messages itself.
 /// <para>
 /// This decorator keeps such work items from the sidecar: a work item whose history already ends the execution, and
 /// whose messages do not start a new one, is released at once, which in the in-memory backend drops its messages (it
