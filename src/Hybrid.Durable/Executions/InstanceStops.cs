@@ -21,25 +21,32 @@ public static class InstanceStops
         ArgumentNullException.ThrowIfNull(request);
         var waiting = new List<DispatchRequest>();
         var running = new List<(string Id, bool Named)>();
-        foreach (var id in request.InstanceIds)
+        if (request.InstanceIds.Count == 0)
         {
-            await foreach (var metadata in client.GetAllInstancesAsync(RunningFrom(id)).WithCancellation(cancellationToken))
-            {
-                if (!IsSelfOrDescendant(metadata.InstanceId, id) || metadata.Name is not (DurableNames.Machine or DurableNames.Batch))
-                {
-                    continue;
-                }
+            return;
+        }
 
-                running.Add((metadata.InstanceId, metadata.InstanceId == id));
-                if (metadata.SerializedCustomStatus is not null && metadata.ReadCustomStatusAs<ExecutionProgress>()?.Waiting is { Phase: not null } task)
-                {
-                    waiting.Add(task);
-                }
+        var requested = request.InstanceIds.ToHashSet(StringComparer.Ordinal);
+
+        // One query for all of them: siblings share their parent's id as a prefix.
+        await foreach (var metadata in client.GetAllInstancesAsync(RunningFrom(CommonPrefix(request.InstanceIds))).WithCancellation(cancellationToken))
+        {
+            if (!request.InstanceIds.Any(id => IsSelfOrDescendant(metadata.InstanceId, id)) || metadata.Name is not (DurableNames.Machine or DurableNames.Batch))
+            {
+                continue;
+            }
+
+            running.Add((metadata.InstanceId, requested.Contains(metadata.InstanceId)));
+            if (metadata.SerializedCustomStatus is not null && metadata.ReadCustomStatusAs<ExecutionProgress>()?.Waiting is { Phase: not null } task)
+            {
+                waiting.Add(task);
             }
         }
 
         // Every running instance is terminated by name, descendants too: not every backend honours a recursive
-        // termination (the embedded sidecar does not). One that finished meanwhile has nothing left to stop.
+        // termination (the embedded sidecar does not). One that finished meanwhile has nothing left to stop. Parents go
+        // first (a descendant's id extends its parent's), so that none fails on hearing that its child was terminated.
+        running.Sort((a, b) => a.Id.Length.CompareTo(b.Id.Length));
         foreach (var (id, named) in running)
         {
             await client.TerminateInstanceAsync(id, new TerminateInstanceOptions(named ? output : null, Recursive: true), cancellationToken);
@@ -53,6 +60,17 @@ public static class InstanceStops
             var stops = waiting.Select(w => w with { Phase = w.Phase! with { Kind = TaskPhase.Stopping, Error = request.Error, Cause = request.Cause } }).ToList();
             await client.ScheduleNewOrchestrationInstanceAsync(DurableNames.StopTasks, stops, new StartOrchestrationOptions(request.StopTasksId), cancellationToken);
         }
+    }
+
+    private static string CommonPrefix(IReadOnlyList<string> ids)
+    {
+        var prefix = ids[0];
+        foreach (var id in ids)
+        {
+            prefix = prefix[..prefix.AsSpan().CommonPrefixLength(id)];
+        }
+
+        return prefix;
     }
 
     private static OrchestrationQuery RunningFrom(string id) => new()

@@ -41,7 +41,7 @@ public sealed class JsonObjectTextConverter : JsonConverter<string?>
         }
     }
 
-    internal static string RawText(ref Utf8JsonReader reader)
+    private static string RawText(ref Utf8JsonReader reader)
     {
         using var document = JsonDocument.ParseValue(ref reader);
         return document.RootElement.GetRawText();
