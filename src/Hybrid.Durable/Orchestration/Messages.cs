@@ -132,20 +132,25 @@ public sealed record StoredEvent(string Instance, long Sequence, DateTimeOffset 
 /// same on every replay of it); <c>Phase</c>, for a long-running task, is null to start it, else the poll or stop of a
 /// started one.
 /// </summary>
+/// <remarks>
+/// Null fields and a first attempt (0) are left out when written (a missing field reads as null or 0), since every
+/// request travels several times (scheduled, stored, handed to the activity, and read again with each later episode's
+/// history); requests written with them read the same.
+/// </remarks>
 public sealed record DispatchRequest(
     string ExecutionId,
     string Workflow,
     string StateName,
     string Resource,
-    string? Input,
-    int Attempt,
-    double? TimeoutSeconds,
-    string? Credentials,
-    [property: JsonConverter(typeof(JsonObjectTextConverter))] string? Context,
-    string? Subject,
-    string? SealedToken,
-    [property: JsonConverter(typeof(StoredEventListConverter))] IReadOnlyList<StoredEvent>? History,
-    string? InvocationKey = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Input,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)] int Attempt,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] double? TimeoutSeconds,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Credentials,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull), JsonConverter(typeof(JsonObjectTextConverter))] string? Context,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Subject,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? SealedToken,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull), JsonConverter(typeof(StoredEventListConverter))] IReadOnlyList<StoredEvent>? History,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? InvocationKey = null,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] TaskPhase? Phase = null);
 
 /// <summary>A poll or a stop of a started long-running task (<see cref="Hybrid.Asl.Running.ILongRunningTaskHandler"/>).</summary>
@@ -163,17 +168,21 @@ public sealed record TaskPhase(string Kind, string? State, int Poll = 0, string?
 /// <summary>A long-running task that is still running: its state, and when to poll it again.</summary>
 public sealed record TaskPending(string? State, double PollAfterSeconds);
 
-/// <summary>The dispatch activity's answer: a result, or an ASL error (task errors are data, not exceptions).</summary>
+/// <summary>
+/// The dispatch activity's answer: a result, or an ASL error (task errors are data, not exceptions). Null fields and a
+/// false <c>CompletesTask</c> are left out when written, as in <see cref="DispatchRequest"/>; answers written with them
+/// read the same.
+/// </summary>
 /// <param name="Output">The result (JSON text).</param>
 /// <param name="Error">The ASL error, when the task failed.</param>
 /// <param name="Cause">The error's cause.</param>
 /// <param name="CompletesTask">The answer is final even for a <c>.waitForTaskToken</c> task (it was mocked).</param>
 /// <param name="Pending">Set when a long-running task was started or polled and is still running.</param>
 public sealed record DispatchResult(
-    string? Output,
-    string? Error,
-    string? Cause,
-    bool CompletesTask = false,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Output,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Error,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Cause,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)] bool CompletesTask = false,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] TaskPending? Pending = null);
 
 /// <summary>A fresh token of the execution's caller, sealed for the execution id, raised as the external event <see cref="EventName"/>.</summary>

@@ -90,4 +90,45 @@ public sealed class MessageConvertersTests
         Assert.Equal("null", JsonSerializer.Deserialize<DispatchRequest>(JsonSerializer.Serialize(request with { Context = "null" }, Web), Web)!.Context);
         Assert.ThrowsAny<JsonException>(() => JsonSerializer.Deserialize<DispatchRequest>(json.Replace("""{"State":{"Name":"S1"}}""", "[1]", StringComparison.Ordinal), Web));
     }
+
+    [Fact]
+    public void DispatchMessages_LeaveOutNullAndDefaultFields_AndReadTheirOlderFullForm()
+    {
+        var request = new DispatchRequest("five:a", "five", "S1", "arn:hybrid:x", """{"n":0}""", 0, null, null, null, null, null, null);
+        var result = new DispatchResult("""{"n":1}""", null, null);
+        var sdk = new JsonSerializerOptions { IncludeFields = true };
+
+        var requestJson = JsonSerializer.Serialize(request, sdk);
+        var resultJson = JsonSerializer.Serialize(result, sdk);
+
+        Assert.Equal("""{"ExecutionId":"five:a","Workflow":"five","StateName":"S1","Resource":"arn:hybrid:x","Input":"{\u0022n\u0022:0}"}""", requestJson);
+        Assert.Equal("""{"Output":"{\u0022n\u0022:1}"}""", resultJson);
+        Assert.Equal(request, JsonSerializer.Deserialize<DispatchRequest>(requestJson, sdk));
+        Assert.Equal(result, JsonSerializer.Deserialize<DispatchResult>(resultJson, sdk));
+
+        // The form written before: every field, nulls and false included.
+        var olderRequest = """
+            {"ExecutionId":"five:a","Workflow":"five","StateName":"S1","Resource":"arn:hybrid:x","Input":"{\"n\":0}","Attempt":0,"TimeoutSeconds":null,"Credentials":null,"Context":null,"Subject":null,"SealedToken":null,"History":null,"InvocationKey":null}
+            """;
+        var olderResult = """{"Output":"{\"n\":1}","Error":null,"Cause":null,"CompletesTask":false}""";
+        Assert.Equal(request, JsonSerializer.Deserialize<DispatchRequest>(olderRequest, sdk));
+        Assert.Equal(result, JsonSerializer.Deserialize<DispatchResult>(olderResult, sdk));
+    }
+
+    [Fact]
+    public void DispatchMessages_WithEveryFieldSet_RoundTrip()
+    {
+        var history = new List<StoredEvent> { Events[0] };
+        var request = new DispatchRequest(
+            "five:a", "five", "S1", "arn:hybrid:x", "null", 2, 1.5, """{"RoleArn":"r"}""", """{"State":{"Name":"S1"}}""", "alice", "sealed", history, "five:a@0/1", new TaskPhase(TaskPhase.Polling, "{}", 3));
+        var result = new DispatchResult(null, "States.TaskFailed", "boom", CompletesTask: true, new TaskPending("{}", 2));
+
+        var requestBack = JsonSerializer.Deserialize<DispatchRequest>(JsonSerializer.Serialize(request, Web), Web)!;
+        var resultBack = JsonSerializer.Deserialize<DispatchResult>(JsonSerializer.Serialize(result, Web), Web)!;
+
+        Assert.Equal(request with { History = null }, requestBack with { History = null });
+        Assert.Equal(history, requestBack.History);
+        Assert.Equal(result, resultBack);
+        Assert.Equal(new DispatchResult("null", null, null), JsonSerializer.Deserialize<DispatchResult>(JsonSerializer.Serialize(new DispatchResult("null", null, null), Web), Web));
+    }
 }
