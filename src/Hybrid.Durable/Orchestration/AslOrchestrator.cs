@@ -51,6 +51,7 @@ public sealed class AslOrchestrator : TaskOrchestrator<MachineRun, RunOutcome?>
                 default,
                 resume);
 
+        await port.SettleAsync();
         if (outcome.Status == MachineStatus.Suspended && outcome.Continuation is { } next)
         {
             await port.FlushAsync();
@@ -104,6 +105,7 @@ public sealed class AslBatchOrchestrator : TaskOrchestrator<BatchRun, BatchOutco
     {
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(input);
+        var stopped = new List<Task>();
         var outcomes = await Windowed.RunAsync(
             context,
             input.Items.Count,
@@ -114,8 +116,13 @@ public sealed class AslBatchOrchestrator : TaskOrchestrator<BatchRun, BatchOutco
                 DurableNames.Machine,
                 new MachineRun(input.Definition, input.Items[i].Input, input.Execution, false, input.Variables, input.Items[i].MapItem, input.DeadlineUtc, null, 0, input.Settings),
                 new SubOrchestrationOptions { InstanceId = id }),
-            DurablePort.IsFailure);
+            DurablePort.IsFailure,
+            input.Settings.StopWait,
+            stopped.Add);
 
+        // Durable Task completes this orchestration only once the iterations it stopped have answered (its output carries
+        // no history events, so a later completion would lose none); waiting here just makes that explicit.
+        await Windowed.AwaitAllAsync(stopped);
         var events = new List<StoredEvent>();
         var failures = 0;
         foreach (var outcome in outcomes)

@@ -22,6 +22,7 @@ internal sealed class DurablePort : IExecutionPort, IHistorySink
     private readonly StateMachine _machine;
     private readonly List<StoredEvent> _pending = [];
     private int _replayedPending;
+    private readonly List<Task> _open = [];
     private readonly Dictionary<string, string> _branchDefinitions = new(StringComparer.Ordinal);
     private long _sequence;
     private int _children;
@@ -122,6 +123,29 @@ internal sealed class DurablePort : IExecutionPort, IHistorySink
             await _context.CallActivityAsync(DurableNames.RecordHistory, new HistoryBatch(_run.Execution.ExecutionId, TakePending()));
         }
     }
+
+    /// <summary>
+    /// Before the orchestrator returns or continues as new, when durable tasks it no longer waits for are still open (a
+    /// call that lost the race with its timeout, branches stopped without waiting for their notices). Durable Task
+    /// completes an orchestration only once every task it scheduled has answered, whatever the code returned earlier: it
+    /// would complete in the episode of the last answer, where the code that recorded the last events runs as a replay
+    /// and only counts them, and its output would carry none of them. So the buffered events are stored first, then the
+    /// open tasks awaited (their outcomes are not used), and the code returns in the episode where the last one answers.
+    /// </summary>
+    public async Task SettleAsync()
+    {
+        var open = _open.Where(t => !t.IsCompleted).ToList();
+        if (open.Count == 0)
+        {
+            return;
+        }
+
+        await FlushAsync();
+        await Windowed.AwaitAllAsync(open);
+    }
+
+    /// <summary>A durable task the execution no longer waits for (see <see cref="SettleAsync"/>).</summary>
+    private void LeaveOpen(Task task) => _open.Add(task);
 
     public async ValueTask<JsonNode?> InvokeTaskAsync(TaskInvocation invocation, CancellationToken cancellationToken)
     {
@@ -263,6 +287,7 @@ internal sealed class DurablePort : IExecutionPort, IHistorySink
             var timer = _context.CreateTimer(at, cts.Token);
             if (await Task.WhenAny(call, timer) == timer)
             {
+                LeaveOpen(call);
                 throw new AslException(ErrorNames.Timeout, $"Task '{invocation.StateName}' did not finish within {invocation.TimeoutSeconds} seconds.");
             }
 
@@ -406,7 +431,9 @@ internal sealed class DurablePort : IExecutionPort, IHistorySink
                     DurableNames.Machine,
                     BranchRunFor(batch.Branches[i], variables),
                     new SubOrchestrationOptions { InstanceId = id }),
-                IsFailure);
+                IsFailure,
+                _run.Settings.StopWait,
+                LeaveOpen);
         }
 
         var results = new MachineOutcome[outcomes.Length];
@@ -451,7 +478,9 @@ internal sealed class DurablePort : IExecutionPort, IHistorySink
                     new BatchRun(definition, items, CurrentExecution, variables, _run.DeadlineUtc, inner, batch.ToleratedFailures, CurrentSettings),
                     new SubOrchestrationOptions { InstanceId = id });
             },
-            outcome => outcome.Failures);
+            outcome => outcome.Failures,
+            _run.Settings.StopWait,
+            LeaveOpen);
 
         var all = new RunOutcome?[batch.Branches.Count];
         for (var c = 0; c < chunkOutcomes.Length; c++)
@@ -553,8 +582,21 @@ internal static class Windowed
     /// <summary>The reason a stopped branch's long-running tasks are given.</summary>
     public const string StopCause = "Another branch or iteration of the state failed, so the state stopped this one.";
 
+    /// <summary>
+    /// Runs the children. After stopping the running ones it waits for their notices at most <c>stopWait</c>; each one
+    /// whose notice had not come by then goes to <c>leftOpen</c>, and the caller must await it before it returns (see
+    /// <see cref="DurablePort.SettleAsync"/>).
+    /// </summary>
     public static async Task<T?[]> RunAsync<T>(
-        TaskOrchestrationContext context, int count, int limit, int tolerated, Func<int, string> idOf, Func<int, string, Task<T>> start, Func<T, int> failuresOf)
+        TaskOrchestrationContext context,
+        int count,
+        int limit,
+        int tolerated,
+        Func<int, string> idOf,
+        Func<int, string, Task<T>> start,
+        Func<T, int> failuresOf,
+        TimeSpan stopWait,
+        Action<Task> leftOpen)
         where T : class
     {
         var results = new T?[count];
@@ -572,7 +614,11 @@ internal static class Windowed
                     await context.CallActivityAsync<bool>(
                         DurableNames.StopInstances,
                         new StopInstancesRequest(ids, ErrorNames.BranchFailed, StopCause, $"{ids[0]}~stop"));
-                    await AwaitStoppedAsync(context, running.Select(r => (Task)r.Task).ToList());
+                    await AwaitStoppedAsync(context, running.Select(r => (Task)r.Task).ToList(), stopWait);
+                    foreach (var (task, _, _) in running.Where(r => !r.Task.IsCompleted))
+                    {
+                        leftOpen(task);
+                    }
                 }
 
                 break;
@@ -596,17 +642,30 @@ internal static class Windowed
         return results;
     }
 
-    /// <summary>
-    /// Waits (bounded by <see cref="StopNoticeWait"/>) for the notices of the stopped children: a terminated
-    /// sub-orchestration tells its parent it failed, and a notice that arrived after the parent completed would, on some
-    /// backends (the in-memory one), run the completed orchestration again, all of it replayed, and overwrite its output
-    /// without the history events it carries. The children's outcomes are not used: they were stopped.
-    /// </summary>
-    private static async Task AwaitStoppedAsync(TaskOrchestrationContext context, List<Task> stopped)
+    /// <summary>Waits until every task has ended, however it ended (their outcomes are not used).</summary>
+    public static async Task AwaitAllAsync(IReadOnlyCollection<Task> tasks)
     {
+        var all = Task.WhenAll(tasks);
+        await Task.WhenAny(all);
+        _ = all.Exception;
+    }
+
+    /// <summary>
+    /// Waits, at most <paramref name="wait"/>, for the notices of the stopped children (a terminated sub-orchestration
+    /// tells its parent it failed; they normally come at once). Durable Task does not complete the parent before they
+    /// have all come anyway; waiting here lets the state fail in the episode where they come. The children's outcomes
+    /// are not used: they were stopped. A zero wait does not wait.
+    /// </summary>
+    private static async Task AwaitStoppedAsync(TaskOrchestrationContext context, List<Task> stopped, TimeSpan wait)
+    {
+        if (wait <= TimeSpan.Zero)
+        {
+            return;
+        }
+
         using var cts = new CancellationTokenSource();
         var all = Task.WhenAll(stopped);
-        var timer = context.CreateTimer(context.CurrentUtcDateTime + StopNoticeWait, cts.Token);
+        var timer = context.CreateTimer(context.CurrentUtcDateTime + wait, cts.Token);
         if (await Task.WhenAny(all, timer) == all)
         {
             DurablePort.CancelTimers(cts);
@@ -614,7 +673,4 @@ internal static class Windowed
 
         _ = all.Exception;
     }
-
-    /// <summary>How long a state waits for the notices of the branches it stopped (they normally come at once).</summary>
-    public static readonly TimeSpan StopNoticeWait = TimeSpan.FromMinutes(1);
 }

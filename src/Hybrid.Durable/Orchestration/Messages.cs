@@ -83,6 +83,17 @@ public sealed record ResumePoint(string State, string? Input, string? Variables)
 public sealed record RunSettings(int MaxOperationsPerGeneration = 100, int MapChunkSize = 100, bool SkipWaits = false, TimeSpan ClockOffset = default)
 {
     public static RunSettings Default { get; } = new();
+
+    /// <summary>
+    /// How long a Parallel or Map state that stopped its running branches waits for their notices before it fails (null:
+    /// a minute; zero: it does not wait). The execution itself completes only once they have all come, whatever this
+    /// says. Left out of messages when null, so that the inputs of executions recorded before it existed stay the same.
+    /// </summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public TimeSpan? StopNoticeWait { get; init; }
+
+    /// <summary><see cref="StopNoticeWait"/>, or its default.</summary>
+    internal TimeSpan StopWait => StopNoticeWait ?? TimeSpan.FromMinutes(1);
 }
 
 /// <summary>The output of <see cref="AslOrchestrator"/>: how the machine ended, and the history events not yet stored.</summary>

@@ -16,13 +16,13 @@ namespace Hybrid.Durable.Tests.Orchestration;
 /// </summary>
 public sealed class SiblingStopTests : IAsyncLifetime
 {
-    private const string Parallel = """
+    internal const string Parallel = """
         {"StartAt":"Both","States":{"Both":{"Type":"Parallel","End":true,"Branches":[
           {"StartAt":"Nap","States":{"Nap":{"Type":"Wait","Seconds":3600,"End":true}}},
           {"StartAt":"Break","States":{"Break":{"Type":"Fail","Error":"A.Broke","Cause":"branch A failed"}}}]}}}
         """;
 
-    private const string Caught = """
+    internal const string Caught = """
         {"StartAt":"Both","States":{"Both":{"Type":"Parallel","Next":"Recovered",
           "Catch":[{"ErrorEquals":["States.ALL"],"ResultPath":"$.caught","Next":"Recovered"}],"Branches":[
           {"StartAt":"Break","States":{"Break":{"Type":"Fail","Error":"A.Broke","Cause":"branch A failed"}}},
@@ -40,7 +40,7 @@ public sealed class SiblingStopTests : IAsyncLifetime
         """;
 
     /// <summary>The same Map with no concurrency limit: every chunk runs at once.</summary>
-    private static readonly string UnlimitedMap = Map.Replace("\"MaxConcurrency\":3", "\"MaxConcurrency\":0", StringComparison.Ordinal);
+    internal static readonly string UnlimitedMap = Map.Replace("\"MaxConcurrency\":3", "\"MaxConcurrency\":0", StringComparison.Ordinal);
 
     /// <summary>Branch A fails once branch B's long-running job is being polled.</summary>
     private const string LongRunning = """
