@@ -9,8 +9,13 @@ namespace Hybrid.Host.Backends;
 /// timer) is kept, and once that episode has completed the instance the backend hands it out again. The sidecar's
 /// dispatcher does not check for a completed instance, so the orchestrator runs again, all of it replayed, and the status
 /// record is rewritten (custom status, last update time; measured). By the sidecar's code, a second
-/// <c>ExecutionCompleted</c> also goes into the history and a sub-orchestration reports its completion to its parent a
-/// second time. Azure Storage discards such messages itself.
+/// <c>ExecutionCompleted</c> also goes into the history (the output stays: the runtime state keeps the first one) and a
+/// sub-orchestration reports its completion to its parent a second time. Azure Storage discards such messages itself.
+/// <para>
+/// The store hands out an instance's work items one at a time and takes each one's history when it hands it out, and the
+/// sidecar saves an episode before releasing its work item, so a work item handed out after the completing episode always
+/// carries the <c>ExecutionCompleted</c> this decorator looks for.
+/// </para>
 /// <para>
 /// This decorator keeps such work items from the sidecar: a work item whose history already ends the execution, and
 /// whose messages do not start a new one, is released at once, which in the in-memory backend drops its messages (it
