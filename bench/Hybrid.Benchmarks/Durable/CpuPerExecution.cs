@@ -14,7 +14,7 @@ using Microsoft.Extensions.Hosting;
 
 namespace Hybrid.Benchmarks.Durable;
 
-// Run:  dotnet run -c Release --project bench/Hybrid.Benchmarks -- cpu [seconds] [text in the case's label]
+// Run:  dotnet run -c Release --project bench/Hybrid.Benchmarks -- cpu [seconds] [text in the case's label] [--no-sessions]
 // A harness, not a BenchmarkDotNet benchmark: for each orchestration it runs rounds of 200 executions at once on the
 // in-memory backend for the given time (12 s by default, after five warm-up rounds) and prints the process's CPU time per execution, which a
 // loaded machine disturbs less than wall time. It separates the costs of the ASL orchestrator against the 5-activity
@@ -32,14 +32,20 @@ internal static class CpuPerExecution
           "S4":{"Type":"Pass","Next":"S5"},"S5":{"Type":"Pass","End":true}}}
         """;
 
+    private static readonly string TwentyTasks = "{\"StartAt\":\"S1\",\"States\":{" + string.Join(",", Enumerable.Range(1, 20).Select(i =>
+        $"\"S{i}\":{{\"Type\":\"Task\",\"Resource\":\"arn:hybrid:increment\",{(i == 20 ? "\"End\":true" : $"\"Next\":\"S{i + 1}\"")}}}")) + "}}";
+
     public static async Task RunAsync(string[] args, bool oneAtATime = false)
     {
+        // "--no-sessions": every orchestration episode replays, as before extended sessions (DurableBackendOptions.SessionIdleTimeout).
+        var sessions = !args.Contains("--no-sessions");
+        args = [.. args.Where(a => a != "--no-sessions")];
         var seconds = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 12;
         var builder = Microsoft.Extensions.Hosting.Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
-        builder.Services.AddSingleton<IWorkflowRegistry>(FolderWorkflowRegistry.FromSources([("five", "bench", AslVersusHandWrittenBenchmarks.FiveSteps), ("passes", "bench", FivePasses)]));
+        builder.Services.AddSingleton<IWorkflowRegistry>(FolderWorkflowRegistry.FromSources([("five", "bench", AslVersusHandWrittenBenchmarks.FiveSteps), ("passes", "bench", FivePasses), ("twenty", "bench", TwentyTasks)]));
         builder.Services.AddSingleton(new TaskHandlerRegistry().Register("arn:hybrid:increment", input => new JsonObject { ["n"] = (input?["n"]?.GetValue<int>() ?? 0) + 1 }));
         builder.Services.AddHybridExecutions();
-        builder.Services.AddHybridDurableBackend(new DurableBackendOptions { Backend = DurableBackendKind.InMemory, TaskHub = "benchcpu" }, registry =>
+        builder.Services.AddHybridDurableBackend(new DurableBackendOptions { Backend = DurableBackendKind.InMemory, TaskHub = "benchcpu", SessionIdleTimeout = sessions ? TimeSpan.FromSeconds(30) : TimeSpan.Zero }, registry =>
         {
             registry.AddHybridTasks();
             registry.AddOrchestrator<FiveStepOrchestrator>();
@@ -73,6 +79,7 @@ internal static class CpuPerExecution
             ("hand-written, five calls of the dispatch activity", () => Orchestration(nameof(FiveDispatchOrchestrator))),
             ("hand-written, five dispatch calls, ASL-sized", () => Orchestration(nameof(FiveFullDispatchOrchestrator))),
             ("ASL, five Task states", () => Workflow("five")),
+            ("ASL, twenty Task states", () => Workflow("twenty")),
         ];
         var only = args.Length > 1 ? args[1] : null;
         var selected = cases.Where(c => only is null || c.Label.Contains(only, StringComparison.OrdinalIgnoreCase)).ToArray();

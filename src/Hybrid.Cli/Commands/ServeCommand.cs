@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.Globalization;
 using Hybrid.Aws;
 using Hybrid.Durable.Executions;
 using Hybrid.Durable.Rotation;
@@ -114,8 +115,30 @@ internal static class ServeCommand
                 ConnectionString = connectionString ?? section["Storage:ConnectionString"] ?? defaults.Backend.ConnectionString,
                 TaskHub = taskHub ?? section["TaskHub"] ?? defaults.Backend.TaskHub,
                 WorkerId = section["WorkerId"] ?? defaults.Backend.WorkerId,
+                SessionIdleTimeout = SessionIdleTimeout(section) ?? defaults.Backend.SessionIdleTimeout,
             },
         };
+    }
+
+    /// <summary>
+    /// <c>Hybrid:SessionIdleTimeout</c>: how long a waiting orchestration keeps its executor in memory; <c>00:00:00</c>
+    /// turns sessions off. At most an hour, which also catches a bare number (days).
+    /// </summary>
+    private static TimeSpan? SessionIdleTimeout(IConfiguration section)
+    {
+        var text = section["SessionIdleTimeout"];
+        if (string.IsNullOrEmpty(text))
+        {
+            return null;
+        }
+
+        if (!TimeSpan.TryParse(text, CultureInfo.InvariantCulture, out var span) || span < TimeSpan.Zero || span > TimeSpan.FromHours(1))
+        {
+            throw new FormatException(
+                $"'SessionIdleTimeout' ('{text}') is not a time span from 00:00:00 (sessions off) to 01:00:00, for example 00:00:30 (a bare number counts days).");
+        }
+
+        return span;
     }
 
     private static async Task<int> ServeAsync(LocalHostOptions options, CliConsole console, CancellationToken cancellationToken)

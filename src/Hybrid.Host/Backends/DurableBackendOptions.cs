@@ -52,6 +52,13 @@ public sealed partial record DurableBackendOptions
     /// </summary>
     public TimeSpan MaxQueuePollingInterval { get; init; } = TimeSpan.FromSeconds(1);
 
+    /// <summary>
+    /// How long a waiting orchestration keeps its executor in memory (an extended session), so that its next episode runs
+    /// only the new events instead of replaying its history from the start. Zero turns sessions off: every episode
+    /// replays, as the SDK's worker does on its own.
+    /// </summary>
+    public TimeSpan SessionIdleTimeout { get; init; } = TimeSpan.FromSeconds(30);
+
     /// <summary>Azure Storage only: control-queue partitions (1-16). Fixed when the task hub is created.</summary>
     public int PartitionCount { get; init; } = 4;
 
@@ -61,6 +68,7 @@ public sealed partial record DurableBackendOptions
         Check.Positive(MaxConcurrentOrchestrations);
         Check.Positive(MaxConcurrentActivities);
         Check.Positive(ShutdownTimeout);
+        ArgumentOutOfRangeException.ThrowIfLessThan(SessionIdleTimeout, TimeSpan.Zero, nameof(SessionIdleTimeout));
         if (Backend is not (DurableBackendKind.InMemory or DurableBackendKind.AzureStorage))
         {
             throw new ArgumentOutOfRangeException(nameof(Backend), Backend, "Unknown durable backend.");

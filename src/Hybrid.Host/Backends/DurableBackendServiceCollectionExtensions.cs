@@ -1,5 +1,6 @@
 using System.Text.Encodings.Web;
 using System.Text.Json;
+using Grpc.Core.Interceptors;
 using Hybrid.Durable.Orchestration;
 using Microsoft.DurableTask;
 using Microsoft.DurableTask.Client;
@@ -34,7 +35,8 @@ public static class DurableBackendServiceCollectionExtensions
 
     /// <summary>
     /// Registers a <see cref="DurableBackend"/> that starts and stops with the host, a Durable Task worker running the
-    /// tasks <paramref name="registerTasks"/> adds, and a <see cref="DurableTaskClient"/>, all connected to the backend
+    /// tasks <paramref name="registerTasks"/> adds (its orchestrations in <see cref="OrchestrationSessions"/> unless
+    /// <see cref="DurableBackendOptions.SessionIdleTimeout"/> is zero), and a <see cref="DurableTaskClient"/>, all connected to the backend
     /// and sharing one data converter (<see cref="Converter"/>, unless a <see cref="DataConverter"/> was registered).
     /// Also bounds the host's shutdown: the worker gets <see cref="DurableBackendOptions.ShutdownTimeout"/> to finish its
     /// work in flight, then the backend gets as long again to stop.
@@ -66,8 +68,22 @@ public static class DurableBackendServiceCollectionExtensions
                 o.Concurrency.MaximumConcurrentActivityWorkItems = options.MaxConcurrentActivities;
             });
             worker.UseGrpc();
+            if (options.SessionIdleTimeout == TimeSpan.Zero)
+            {
+                services.AddOptions<GrpcDurableTaskWorkerOptions>(worker.Name)
+                    .Configure<DurableBackend>((o, backend) => o.CallInvoker = backend.CallInvoker);
+                return;
+            }
+
+            // Orchestrator work items run in extended sessions; the SDK's worker, built by SessionWorker, runs the rest.
+            services.AddSingleton(new SessionWorkerTarget(worker.BuildTarget!));
+            worker.BuildTarget = typeof(SessionWorker);
+            services.AddSingleton(sp => new OrchestrationSessions(
+                sp.GetRequiredService<DurableBackend>().CallInvoker,
+                options.SessionIdleTimeout,
+                sp.GetRequiredService<ILogger<OrchestrationSessions>>()));
             services.AddOptions<GrpcDurableTaskWorkerOptions>(worker.Name)
-                .Configure<DurableBackend>((o, backend) => o.CallInvoker = backend.CallInvoker);
+                .Configure<DurableBackend, OrchestrationSessions>((o, backend, sessions) => o.CallInvoker = backend.CallInvoker.Intercept(sessions));
         });
 
         services.AddDurableTaskClient(client =>

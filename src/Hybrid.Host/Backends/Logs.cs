@@ -22,4 +22,12 @@ internal static partial class Logs
     [LoggerMessage(EventId = 8104, Level = LogLevel.Warning,
         Message = "Could not renew the lock of activity work item {WorkItemId}; it may run again if it outlives the lock")]
     public static partial void ActivityLockRenewalFailed(ILogger logger, Exception exception, string workItemId);
+
+    [LoggerMessage(EventId = 8105, Level = LogLevel.Error,
+        Message = "Orchestration {InstanceId}: the episode threw outside the orchestrator; the orchestration fails with the exception")]
+    public static partial void SessionEpisodeFailed(ILogger logger, Exception exception, string instanceId);
+
+    [LoggerMessage(EventId = 8106, Level = LogLevel.Warning,
+        Message = "Orchestration {InstanceId}: the episode's result could not be handed to the backend, which runs the episode again")]
+    public static partial void SessionCompletionFailed(ILogger logger, Exception exception, string instanceId);
 }

@@ -288,6 +288,30 @@ public sealed class ServeCommandTests : IDisposable
         Assert.False(defaults.Identity!.GetChildren().Any());
     }
 
+    [Theory]
+    [InlineData(null, 30)]
+    [InlineData("00:02:00", 120)]
+    [InlineData("00:00:00", 0)]
+    public void Options_SessionIdleTimeout_BindsWithZeroForOff(string? value, int seconds)
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { ["Hybrid:SessionIdleTimeout"] = value }).Build();
+
+        Assert.Equal(TimeSpan.FromSeconds(seconds), ServeCommand.Options(configuration).Backend.SessionIdleTimeout);
+    }
+
+    [Theory]
+    [InlineData("30")]
+    [InlineData("-00:00:01")]
+    [InlineData("soon")]
+    public void Options_BadSessionIdleTimeout_IsAFormatErrorNamingTheKeyAndValue(string value)
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { ["Hybrid:SessionIdleTimeout"] = value }).Build();
+
+        var error = Assert.Throws<FormatException>(() => ServeCommand.Options(configuration));
+
+        Assert.Contains($"'SessionIdleTimeout' ('{value}')", error.Message, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void Options_UnknownBackend_IsAnError()
     {

@@ -46,6 +46,21 @@ public sealed class AzuriteBackendTests(AzuriteFixture azurite)
         Assert.Equal([new AppendInput("x", 0), new AppendInput("x0", 1), new AppendInput("x01", 2), new AppendInput("x012", 3), new AppendInput("x0123", 4)], sent);
     }
 
+    /// <summary>
+    /// Sessions resume on Azure Storage too: the history read back from the table shows the episode a session ran,
+    /// event times included, so the orchestrator's code starts once.
+    /// </summary>
+    [Fact]
+    public async Task Sessions_FiveActivities_ResumeInsteadOfReplaying()
+    {
+        await using var harness = await BackendHarness.StartAsync(Options("sessions"));
+
+        var metadata = await harness.RunAsync(nameof(CountingOrchestrator), "", "azurite-sessions");
+
+        Assert.Equal("01234", metadata.ReadOutputAs<string>());
+        Assert.Equal(1, CountingOrchestrator.Starts("azurite-sessions"));
+    }
+
     [Fact]
     public async Task Timer_Durable_FiresAndResumes()
     {

@@ -33,6 +33,16 @@ public sealed class DurableBackendOptionsTests
     }
 
     [Fact]
+    public void Validate_SessionIdleTimeout_ZeroTurnsSessionsOffNegativeThrows()
+    {
+        new DurableBackendOptions { SessionIdleTimeout = TimeSpan.Zero }.Validate();
+
+        var error = Assert.Throws<ArgumentOutOfRangeException>(new DurableBackendOptions { SessionIdleTimeout = TimeSpan.FromSeconds(-1) }.Validate);
+
+        Assert.Equal(nameof(DurableBackendOptions.SessionIdleTimeout), error.ParamName);
+    }
+
+    [Fact]
     public void Validate_ZeroConcurrencyOrTimeout_Throws()
     {
         Assert.Throws<ArgumentOutOfRangeException>(new DurableBackendOptions { MaxConcurrentActivities = 0 }.Validate);

@@ -20,6 +20,7 @@ internal static class TestTasks
         registry.AddOrchestrator<ApprovalOrchestrator>();
         registry.AddOrchestrator<BlockingOrchestrator>();
         registry.AddOrchestrator<LastEpisodeOrchestrator>();
+        registry.AddOrchestrator<CountingOrchestrator>();
         registry.AddActivity<AppendActivity>();
         registry.AddActivity<DoubleActivity>();
         registry.AddActivity<BlockingActivity>();
@@ -36,6 +37,34 @@ internal sealed class SequenceOrchestrator : TaskOrchestrator<string, string>
         var text = input ?? "";
         for (var i = 0; i < 5; i++)
         {
+            text = await context.CallActivityAsync<string>(nameof(AppendActivity), new AppendInput(text, i));
+        }
+
+        return text;
+    }
+}
+
+/// <summary>
+/// <see cref="SequenceOrchestrator"/>, counting how often its code starts from the top (on every replay, unless a
+/// session resumes it). Input "wait": a one-second durable timer before each activity.
+/// </summary>
+internal sealed class CountingOrchestrator : TaskOrchestrator<string, string>
+{
+    private static readonly ConcurrentDictionary<string, int> StartsByInstance = new();
+
+    public static int Starts(string instanceId) => StartsByInstance.GetValueOrDefault(instanceId);
+
+    public override async Task<string> RunAsync(TaskOrchestrationContext context, string input)
+    {
+        StartsByInstance.AddOrUpdate(context.InstanceId, 1, (_, n) => n + 1);
+        var text = "";
+        for (var i = 0; i < 5; i++)
+        {
+            if (input == "wait")
+            {
+                await context.CreateTimer(TimeSpan.FromSeconds(1), CancellationToken.None);
+            }
+
             text = await context.CallActivityAsync<string>(nameof(AppendActivity), new AppendInput(text, i));
         }
 

@@ -1,0 +1,141 @@
+using Google.Protobuf.WellKnownTypes;
+using Hybrid.Host.Backends;
+using Microsoft.DurableTask;
+using Microsoft.DurableTask.Client;
+using Microsoft.Extensions.DependencyInjection;
+using P = Microsoft.DurableTask.Protobuf;
+
+namespace Hybrid.Host.Tests.Backends;
+
+/// <summary>Extended sessions on the in-memory backend: episodes resume the orchestration instead of replaying it.</summary>
+public sealed class OrchestrationSessionsTests
+{
+    [Fact]
+    public async Task Sessions_FiveActivities_OrchestratorStartsOnceAndResumesFiveTimes()
+    {
+        await using var harness = await StartAsync(new DurableBackendOptions());
+        var sessions = harness.Services.GetRequiredService<OrchestrationSessions>();
+
+        var metadata = await harness.RunAsync(nameof(CountingOrchestrator), "", "counted-sessions");
+
+        Assert.Equal(OrchestrationRuntimeStatus.Completed, metadata.RuntimeStatus);
+        Assert.Equal("01234", metadata.ReadOutputAs<string>());
+        Assert.Equal(1, CountingOrchestrator.Starts("counted-sessions"));
+        Assert.Equal(5, sessions.Resumed);
+        Assert.Equal(1, sessions.Replayed);
+    }
+
+    [Fact]
+    public async Task SessionsOff_FiveActivities_EveryEpisodeReplaysFromTheStart()
+    {
+        await using var harness = await StartAsync(new DurableBackendOptions { SessionIdleTimeout = TimeSpan.Zero });
+
+        var metadata = await harness.RunAsync(nameof(CountingOrchestrator), "", "counted-replays");
+
+        Assert.Equal("01234", metadata.ReadOutputAs<string>());
+        Assert.Equal(6, CountingOrchestrator.Starts("counted-replays"));
+        Assert.Null(harness.Services.GetService<OrchestrationSessions>());
+    }
+
+    [Fact]
+    public async Task Sessions_IdleLongerThanTheTimeout_ReplayAndComplete()
+    {
+        await using var harness = await StartAsync(new DurableBackendOptions { SessionIdleTimeout = TimeSpan.FromMilliseconds(100) });
+        var sessions = harness.Services.GetRequiredService<OrchestrationSessions>();
+
+        var metadata = await harness.RunAsync(nameof(CountingOrchestrator), "wait", "counted-idle");
+
+        Assert.Equal("01234", metadata.ReadOutputAs<string>());
+        Assert.True(CountingOrchestrator.Starts("counted-idle") > 1, "an evicted session replays");
+        Assert.True(sessions.Replayed > 1);
+    }
+
+    [Fact]
+    public async Task Sessions_ExecutorEvictedWhileWaiting_EpisodeReplaysAndCompletes()
+    {
+        await using var harness = await StartAsync(new DurableBackendOptions());
+        var sessions = harness.Services.GetRequiredService<OrchestrationSessions>();
+        using var cts = new CancellationTokenSource(BackendHarness.Patience);
+        var id = await harness.Client.ScheduleNewOrchestrationInstanceAsync(
+            nameof(ApprovalOrchestrator), "in", new StartOrchestrationOptions("evicted-session"), cts.Token);
+        while (!sessions.IsMarked(id))
+        {
+            await Task.Delay(20, cts.Token);
+        }
+
+        sessions.EvictExecutor(id);
+        await harness.Client.RaiseEventAsync(id, TestTasks.ApprovalEvent, "yes", cts.Token);
+        var metadata = await harness.Client.WaitForInstanceCompletionAsync(id, getInputsAndOutputs: true, cts.Token);
+
+        Assert.Equal(OrchestrationRuntimeStatus.Completed, metadata.RuntimeStatus);
+        Assert.Equal("in:yes", metadata.ReadOutputAs<string>());
+        Assert.Equal(0, sessions.Resumed);
+        Assert.Equal(2, sessions.Replayed);
+    }
+
+    [Fact]
+    public async Task Sessions_UnknownOrchestrator_FailsAsTheWorkerWould()
+    {
+        await using var harness = await StartAsync(new DurableBackendOptions());
+
+        var metadata = await harness.RunAsync("NoSuchOrchestrator", null);
+
+        Assert.Equal(OrchestrationRuntimeStatus.Failed, metadata.RuntimeStatus);
+        Assert.Equal("OrchestratorTaskNotFound", metadata.FailureDetails?.ErrorType);
+        Assert.Contains("NoSuchOrchestrator", metadata.FailureDetails?.ErrorMessage, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Mark_EpisodeCommitted_IsContinued()
+    {
+        var mark = new OrchestrationSessions.Mark("e1", 4, At(2));
+
+        Assert.True(mark.IsContinuedBy(Request("e1", Started(1), Event(), Event(), Completed(), Started(2), Event(), Event(), Completed())));
+    }
+
+    [Fact]
+    public void Mark_EpisodeNotCommitted_IsNotContinued()
+    {
+        var mark = new OrchestrationSessions.Mark("e1", 4, At(2));
+
+        Assert.False(mark.IsContinuedBy(Request("e1", Started(1), Event(), Event(), Completed())));
+    }
+
+    [Fact]
+    public void Mark_AnotherEpisodeCommittedSince_IsNotContinued()
+    {
+        var mark = new OrchestrationSessions.Mark("e1", 4, At(2));
+
+        Assert.False(mark.IsContinuedBy(Request(
+            "e1", Started(1), Event(), Event(), Completed(), Started(2), Event(), Event(), Completed(), Started(3), Event(), Completed())));
+    }
+
+    [Fact]
+    public void Mark_OtherEpisodeInItsPlace_IsNotContinued()
+    {
+        var mark = new OrchestrationSessions.Mark("e1", 4, At(2));
+
+        Assert.False(mark.IsContinuedBy(Request("e1", Started(1), Event(), Event(), Completed(), Started(3), Event(), Completed())));
+    }
+
+    [Fact]
+    public void Mark_OtherExecution_IsNotContinued()
+    {
+        var mark = new OrchestrationSessions.Mark("e1", 4, At(2));
+
+        Assert.False(mark.IsContinuedBy(Request("e2", Started(1), Event(), Event(), Completed(), Started(2), Event(), Completed())));
+    }
+
+    private static Timestamp At(int second) => Timestamp.FromDateTime(new DateTime(2026, 11, 29, 5, 0, second, DateTimeKind.Utc));
+
+    private static P.HistoryEvent Started(int second) => new() { EventId = -1, Timestamp = At(second), OrchestratorStarted = new() };
+
+    private static P.HistoryEvent Completed() => new() { EventId = -1, Timestamp = At(0), OrchestratorCompleted = new() };
+
+    private static P.HistoryEvent Event() => new() { EventId = -1, Timestamp = At(0), TaskCompleted = new() { TaskScheduledId = 0 } };
+
+    private static P.OrchestratorRequest Request(string executionId, params P.HistoryEvent[] past) =>
+        new() { InstanceId = "i", ExecutionId = executionId, PastEvents = { past } };
+
+    private static Task<BackendHarness> StartAsync(DurableBackendOptions options) => BackendHarness.StartAsync(options);
+}
