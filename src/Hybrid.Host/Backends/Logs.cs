@@ -28,6 +28,10 @@ internal static partial class Logs
     public static partial void SessionEpisodeFailed(ILogger logger, Exception exception, string instanceId);
 
     [LoggerMessage(EventId = 8106, Level = LogLevel.Warning,
-        Message = "Orchestration {InstanceId}: the episode's result could not be handed to the backend, which runs the episode again")]
+        Message = "Orchestration {InstanceId}: the host is stopping; the episode was not completed and runs again on the next start")]
     public static partial void SessionCompletionFailed(ILogger logger, Exception exception, string instanceId);
+
+    [LoggerMessage(EventId = 8107, Level = LogLevel.Warning,
+        Message = "Orchestration {InstanceId}: resuming its session threw; the episode replays the history instead")]
+    public static partial void SessionResumeFailed(ILogger logger, Exception exception, string instanceId);
 }

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using Google.Protobuf;
 using Google.Protobuf.WellKnownTypes;
 using Grpc.Core;
@@ -48,6 +49,7 @@ internal sealed class OrchestrationSessions : Interceptor, IDisposable
     private readonly ILogger _logger;
     private readonly CancellationTokenSource _stopping = new();
     private Runtime? _runtime;
+    private readonly ConcurrentDictionary<Task, byte> _running = new();
     private long _resumed;
     private long _replayed;
 
@@ -89,6 +91,20 @@ internal sealed class OrchestrationSessions : Interceptor, IDisposable
             call.Dispose);
     }
 
+    /// <summary>Waits for the episodes in flight (the worker's own stop waits for its work the same way).</summary>
+    internal async Task DrainAsync(CancellationToken cancellationToken)
+    {
+        var running = _running.Keys.ToArray();
+        try
+        {
+            await Task.WhenAll(running).WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // The host's stop budget is spent: what is still running is abandoned and, being durable, runs again.
+        }
+    }
+
     public void Dispose()
     {
         _stopping.Cancel();
@@ -112,66 +128,75 @@ internal sealed class OrchestrationSessions : Interceptor, IDisposable
             return false;
         }
 
-        _ = Task.Run(() => RunAsync(runtime, request, item.CompletionToken));
+        var episode = Task.Run(() => RunAsync(runtime, request, item.CompletionToken));
+        _running.TryAdd(episode, 0);
+        episode.ContinueWith(t => _running.TryRemove(t, out _), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
         return true;
     }
 
     private async Task RunAsync(Runtime runtime, P.OrchestratorRequest request, string completionToken)
     {
         var instanceId = request.InstanceId;
-        var pastCount = request.PastEvents.Count;
-        var response = Execute(runtime, request);
-        response.CompletionToken = completionToken;
         try
         {
+            var pastCount = request.PastEvents.Count;
+            var response = Execute(runtime, request);
+            response.CompletionToken = completionToken;
             await _sidecar.CompleteOrchestratorTaskAsync(response, cancellationToken: _stopping.Token).ConfigureAwait(false);
+            if (response.Actions.Any(a => a.CompleteOrchestration is not null) || request.NewEvents.Count == 0
+                || request.NewEvents[0].EventTypeCase != P.HistoryEvent.EventTypeOneofCase.OrchestratorStarted)
+            {
+                Forget(instanceId);
+                return;
+            }
+
+            _cache.Set(new MarkKey(instanceId), new Mark(request.ExecutionId, pastCount, request.NewEvents[0].Timestamp),
+                new MemoryCacheEntryOptions { SlidingExpiration = _idleTimeout });
         }
         catch (Exception e) when (e is RpcException or OperationCanceledException or ObjectDisposedException)
         {
-            // The worker's stream is gone (the host is stopping): the backend hands the episode out again.
-            Forget(instanceId);
+            // The host is stopping (the worker's channel or these sessions are gone): nothing of the episode was
+            // committed, and the backend hands it out again.
             Logs.SessionCompletionFailed(_logger, e, instanceId);
-            return;
         }
-
-        if (response.Actions.Any(a => a.CompleteOrchestration is not null) || request.NewEvents.Count == 0
-            || request.NewEvents[0].EventTypeCase != P.HistoryEvent.EventTypeOneofCase.OrchestratorStarted)
-        {
-            Forget(instanceId);
-            return;
-        }
-
-        _cache.Set(new MarkKey(instanceId), new Mark(request.ExecutionId, pastCount, request.NewEvents[0].Timestamp),
-            new MemoryCacheEntryOptions { SlidingExpiration = _idleTimeout });
     }
 
     /// <summary>
-    /// Runs one episode: from the session if it continues the history sent, else from the whole history. An episode that
-    /// throws (rather than failing the orchestration, which the executor reports as an action) ends the session and
-    /// fails the orchestration with the exception, as the worker does.
+    /// Runs one episode: from the session if it continues the history sent, else from the whole history. A resumed
+    /// episode that throws (rather than failing the orchestration, which the executor reports as an action) ends the
+    /// session and the episode replays; a replay that throws fails the orchestration with the exception, as the worker
+    /// does. While stopping, exceptions propagate and nothing is completed.
     /// </summary>
     private P.OrchestratorResponse Execute(Runtime runtime, P.OrchestratorRequest request)
     {
         request.Properties["IsExtendedSession"] = Value.ForBool(true);
         request.Properties["ExtendedSessionIdleTimeoutInSeconds"] = Value.ForNumber(_idleTimeout.TotalSeconds);
-        try
+        if (_cache.TryGetValue(new MarkKey(request.InstanceId), out Mark? mark) && mark!.IsContinuedBy(request))
         {
-            if (_cache.TryGetValue(new MarkKey(request.InstanceId), out Mark? mark) && mark!.IsContinuedBy(request))
+            var past = request.PastEvents.ToArray();
+            request.PastEvents.Clear();
+            request.Properties["IncludeState"] = Value.ForBool(false);
+            try
             {
-                var past = request.PastEvents.ToArray();
-                request.PastEvents.Clear();
-                request.Properties["IncludeState"] = Value.ForBool(false);
                 var resumed = Run(runtime, request, Placeholder.Instance);
                 if (!resumed.RequiresHistory)
                 {
                     Interlocked.Increment(ref _resumed);
                     return resumed;
                 }
-
-                // The executor was evicted after the mark was read.
-                request.PastEvents.Add(past);
+            }
+            catch (Exception e) when (!_stopping.IsCancellationRequested)
+            {
+                Forget(request.InstanceId);
+                Logs.SessionResumeFailed(_logger, e, request.InstanceId);
             }
 
+            // The executor was evicted after the mark was read, or it failed: replay.
+            request.PastEvents.Add(past);
+        }
+
+        try
+        {
             var name = request.NewEvents.Concat(request.PastEvents)
                 .FirstOrDefault(e => e.EventTypeCase == P.HistoryEvent.EventTypeOneofCase.ExecutionStarted)?.ExecutionStarted.Name;
             if (name is null || !runtime.Factory.TryCreateOrchestrator(new TaskName(name), runtime.Root, out var orchestrator))
@@ -184,7 +209,7 @@ internal sealed class OrchestrationSessions : Interceptor, IDisposable
             Interlocked.Increment(ref _replayed);
             return Run(runtime, request, orchestrator);
         }
-        catch (Exception e)
+        catch (Exception e) when (!_stopping.IsCancellationRequested)
         {
             Forget(request.InstanceId);
             Logs.SessionEpisodeFailed(_logger, e, request.InstanceId);
@@ -313,6 +338,7 @@ internal sealed class OrchestrationSessions : Interceptor, IDisposable
 internal sealed class SessionWorker : DurableTaskWorker
 {
     private readonly IHostedService _inner;
+    private readonly OrchestrationSessions _sessions;
 
     public SessionWorker(
         string? name,
@@ -324,13 +350,18 @@ internal sealed class SessionWorker : DurableTaskWorker
         ILoggerFactory loggerFactory)
         : base(name, factory)
     {
+        _sessions = sessions;
         sessions.Attach(factory, new DurableTaskShimFactory(options.Get(Name), loggerFactory), services);
         _inner = (IHostedService)ActivatorUtilities.CreateInstance(services, target.Type, Name, factory);
     }
 
     public override Task StartAsync(CancellationToken cancellationToken) => _inner.StartAsync(cancellationToken);
 
-    public override Task StopAsync(CancellationToken cancellationToken) => _inner.StopAsync(cancellationToken);
+    public override async Task StopAsync(CancellationToken cancellationToken)
+    {
+        await _inner.StopAsync(cancellationToken).ConfigureAwait(false);
+        await _sessions.DrainAsync(cancellationToken).ConfigureAwait(false);
+    }
 
     public override void Dispose()
     {
