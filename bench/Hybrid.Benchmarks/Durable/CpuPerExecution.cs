@@ -14,7 +14,7 @@ using Microsoft.Extensions.Hosting;
 
 namespace Hybrid.Benchmarks.Durable;
 
-// Run:  dotnet run -c Release --project bench/Hybrid.Benchmarks -- cpu [seconds] [text in the case's label] [--no-sessions]
+// Run:  dotnet run -c Release --project bench/Hybrid.Benchmarks -- cpu [seconds] [text in the case's label] [--sessions]
 // A harness, not a BenchmarkDotNet benchmark: for each orchestration it runs rounds of 200 executions at once on the
 // in-memory backend for the given time (12 s by default, after five warm-up rounds) and prints the process's CPU time per execution, which a
 // loaded machine disturbs less than wall time. It separates the costs of the ASL orchestrator against the 5-activity
@@ -37,9 +37,9 @@ internal static class CpuPerExecution
 
     public static async Task RunAsync(string[] args, bool oneAtATime = false)
     {
-        // "--no-sessions": every orchestration episode replays, as before extended sessions (DurableBackendOptions.SessionIdleTimeout).
-        var sessions = !args.Contains("--no-sessions");
-        args = [.. args.Where(a => a != "--no-sessions")];
+        // "--sessions": orchestration episodes resume from extended sessions instead of replaying (DurableBackendOptions.SessionIdleTimeout).
+        var sessions = args.Contains("--sessions");
+        args = [.. args.Where(a => a != "--sessions")];
         var seconds = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 12;
         var builder = Microsoft.Extensions.Hosting.Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
         builder.Services.AddSingleton<IWorkflowRegistry>(FolderWorkflowRegistry.FromSources([("five", "bench", AslVersusHandWrittenBenchmarks.FiveSteps), ("passes", "bench", FivePasses), ("twenty", "bench", TwentyTasks)]));

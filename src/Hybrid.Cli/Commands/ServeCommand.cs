@@ -122,7 +122,7 @@ internal static class ServeCommand
 
     /// <summary>
     /// <c>Hybrid:SessionIdleTimeout</c>: how long a waiting orchestration keeps its executor in memory; <c>00:00:00</c>
-    /// turns sessions off. At most an hour, which also catches a bare number (days).
+    /// (the default) leaves sessions off. At most an hour, which also catches a bare number (days).
     /// </summary>
     private static TimeSpan? SessionIdleTimeout(IConfiguration section)
     {

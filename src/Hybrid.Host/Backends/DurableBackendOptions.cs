@@ -54,10 +54,11 @@ public sealed partial record DurableBackendOptions
 
     /// <summary>
     /// How long a waiting orchestration keeps its executor in memory (an extended session), so that its next episode runs
-    /// only the new events instead of replaying its history from the start. Zero turns sessions off: every episode
-    /// replays, as the SDK's worker does on its own.
+    /// only the new events instead of replaying its history from the start. Zero, the default, turns sessions off: every
+    /// episode replays, as the SDK's worker does on its own. Sessions help long executions and low concurrency, and cost
+    /// throughput at high concurrency under the workstation GC (docs/performance.md).
     /// </summary>
-    public TimeSpan SessionIdleTimeout { get; init; } = TimeSpan.FromSeconds(30);
+    public TimeSpan SessionIdleTimeout { get; init; } = TimeSpan.Zero;
 
     /// <summary>Azure Storage only: control-queue partitions (1-16). Fixed when the task hub is created.</summary>
     public int PartitionCount { get; init; } = 4;

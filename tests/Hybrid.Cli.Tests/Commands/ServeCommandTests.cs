@@ -289,9 +289,9 @@ public sealed class ServeCommandTests : IDisposable
     }
 
     [Theory]
-    [InlineData(null, 30)]
+    [InlineData(null, 0)]
     [InlineData("00:02:00", 120)]
-    [InlineData("00:00:00", 0)]
+    [InlineData("00:00:30", 30)]
     public void Options_SessionIdleTimeout_BindsWithZeroForOff(string? value, int seconds)
     {
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { ["Hybrid:SessionIdleTimeout"] = value }).Build();

@@ -3,6 +3,7 @@ using Hybrid.Asl.Running;
 using Hybrid.Durable.Dispatch;
 using Hybrid.Durable.Executions;
 using Hybrid.Durable.Orchestration;
+using Hybrid.Host.Backends;
 using Hybrid.Testing;
 using Microsoft.DurableTask;
 using Microsoft.Extensions.DependencyInjection;
@@ -10,19 +11,29 @@ using Microsoft.Extensions.DependencyInjection;
 namespace Hybrid.Durable.Tests.Corpus;
 
 /// <summary>Starts the durable host once for the whole corpus.</summary>
-public sealed class CorpusHostFixture : IAsyncLifetime
+public class CorpusHostFixture : IAsyncLifetime
 {
     internal MockMiddleware Mocks { get; } = new();
 
     internal DurableHost Host { get; private set; } = null!;
 
+    /// <summary>The backend's options: the defaults (every episode replays).</summary>
+    protected virtual DurableBackendOptions Backend => new();
+
     public async Task InitializeAsync() =>
         Host = await DurableHost.StartAsync(
             FolderWorkflowRegistry.FromSources([]),
             handlers => handlers.Register("*", input => input?.DeepClone()),
+            Backend,
             configure: services => services.AddSingleton<IDispatchMiddleware>(Mocks));
 
     public async Task DisposeAsync() => await Host.DisposeAsync();
+}
+
+/// <summary>The corpus host with orchestration sessions on: episodes resume instead of replaying.</summary>
+public sealed class SessionCorpusHostFixture : CorpusHostFixture
+{
+    protected override DurableBackendOptions Backend => new() { SessionIdleTimeout = TimeSpan.FromSeconds(30) };
 }
 
 /// <summary>The engine's whole fixture corpus through the durable runner, on the in-memory backend: the same results as the direct runner.</summary>
@@ -33,6 +44,21 @@ public sealed class DurableCorpusTests(CorpusHostFixture fixture) : IClassFixtur
     [Theory]
     [MemberData(nameof(Cases))]
     public async Task DurableRunner_FixtureCase_MatchesAws(string name)
+    {
+        var result = await DurableCorpus.RunAsync(fixture.Host, fixture.Mocks, AslCorpus.Load(name));
+
+        DurableCorpus.AssertMatches(AslCorpus.Load(name), result);
+    }
+}
+
+/// <summary>The whole corpus again with orchestration sessions on (<c>DurableBackendOptions.SessionIdleTimeout</c>): the same results.</summary>
+public sealed class DurableCorpusSessionTests(SessionCorpusHostFixture fixture) : IClassFixture<SessionCorpusHostFixture>
+{
+    public static IEnumerable<object[]> Cases() => AslCorpus.Names();
+
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public async Task DurableRunnerWithSessions_FixtureCase_MatchesAws(string name)
     {
         var result = await DurableCorpus.RunAsync(fixture.Host, fixture.Mocks, AslCorpus.Load(name));
 

@@ -53,7 +53,7 @@ public sealed class AzuriteBackendTests(AzuriteFixture azurite)
     [Fact]
     public async Task Sessions_FiveActivities_ResumeInsteadOfReplaying()
     {
-        await using var harness = await BackendHarness.StartAsync(Options("sessions"));
+        await using var harness = await BackendHarness.StartAsync(Options("sessions") with { SessionIdleTimeout = TimeSpan.FromSeconds(30) });
 
         var metadata = await harness.RunAsync(nameof(CountingOrchestrator), "", "azurite-sessions");
 

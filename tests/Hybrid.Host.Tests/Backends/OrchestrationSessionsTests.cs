@@ -10,10 +10,12 @@ namespace Hybrid.Host.Tests.Backends;
 /// <summary>Extended sessions on the in-memory backend: episodes resume the orchestration instead of replaying it.</summary>
 public sealed class OrchestrationSessionsTests
 {
+    private static readonly DurableBackendOptions On = new() { SessionIdleTimeout = TimeSpan.FromSeconds(30) };
+
     [Fact]
     public async Task Sessions_FiveActivities_OrchestratorStartsOnceAndResumesFiveTimes()
     {
-        await using var harness = await StartAsync(new DurableBackendOptions());
+        await using var harness = await StartAsync(On);
         var sessions = harness.Services.GetRequiredService<OrchestrationSessions>();
 
         var metadata = await harness.RunAsync(nameof(CountingOrchestrator), "", "counted-sessions");
@@ -26,9 +28,9 @@ public sealed class OrchestrationSessionsTests
     }
 
     [Fact]
-    public async Task SessionsOff_FiveActivities_EveryEpisodeReplaysFromTheStart()
+    public async Task SessionsOffByDefault_FiveActivities_EveryEpisodeReplaysFromTheStart()
     {
-        await using var harness = await StartAsync(new DurableBackendOptions { SessionIdleTimeout = TimeSpan.Zero });
+        await using var harness = await StartAsync(new DurableBackendOptions());
 
         var metadata = await harness.RunAsync(nameof(CountingOrchestrator), "", "counted-replays");
 
@@ -53,7 +55,7 @@ public sealed class OrchestrationSessionsTests
     [Fact]
     public async Task Sessions_ExecutorEvictedWhileWaiting_EpisodeReplaysAndCompletes()
     {
-        await using var harness = await StartAsync(new DurableBackendOptions());
+        await using var harness = await StartAsync(On);
         var sessions = harness.Services.GetRequiredService<OrchestrationSessions>();
         using var cts = new CancellationTokenSource(BackendHarness.Patience);
         var id = await harness.Client.ScheduleNewOrchestrationInstanceAsync(
@@ -76,7 +78,7 @@ public sealed class OrchestrationSessionsTests
     [Fact]
     public async Task Sessions_UnknownOrchestrator_FailsAsTheWorkerWould()
     {
-        await using var harness = await StartAsync(new DurableBackendOptions());
+        await using var harness = await StartAsync(On);
 
         var metadata = await harness.RunAsync("NoSuchOrchestrator", null);
 
