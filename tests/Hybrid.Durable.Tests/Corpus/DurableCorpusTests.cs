@@ -37,7 +37,7 @@ public sealed class SessionCorpusHostFixture : CorpusHostFixture
 }
 
 /// <summary>The engine's whole fixture corpus through the durable runner, on the in-memory backend: the same results as the direct runner.</summary>
-public sealed class DurableCorpusTests(CorpusHostFixture fixture) : IClassFixture<CorpusHostFixture>
+public abstract class DurableCorpusTestsBase(CorpusHostFixture fixture)
 {
     public static IEnumerable<object[]> Cases() => AslCorpus.Names();
 
@@ -51,20 +51,11 @@ public sealed class DurableCorpusTests(CorpusHostFixture fixture) : IClassFixtur
     }
 }
 
-/// <summary>The whole corpus again with orchestration sessions on (<c>DurableBackendOptions.SessionIdleTimeout</c>): the same results.</summary>
-public sealed class DurableCorpusSessionTests(SessionCorpusHostFixture fixture) : IClassFixture<SessionCorpusHostFixture>
-{
-    public static IEnumerable<object[]> Cases() => AslCorpus.Names();
+/// <summary>The corpus with the backend's defaults (every episode replays).</summary>
+public sealed class DurableCorpusTests(CorpusHostFixture fixture) : DurableCorpusTestsBase(fixture), IClassFixture<CorpusHostFixture>;
 
-    [Theory]
-    [MemberData(nameof(Cases))]
-    public async Task DurableRunnerWithSessions_FixtureCase_MatchesAws(string name)
-    {
-        var result = await DurableCorpus.RunAsync(fixture.Host, fixture.Mocks, AslCorpus.Load(name));
-
-        DurableCorpus.AssertMatches(AslCorpus.Load(name), result);
-    }
-}
+/// <summary>The corpus with orchestration sessions on (<c>DurableBackendOptions.SessionIdleTimeout</c>): the same results.</summary>
+public sealed class DurableCorpusSessionTests(SessionCorpusHostFixture fixture) : DurableCorpusTestsBase(fixture), IClassFixture<SessionCorpusHostFixture>;
 
 /// <summary>Runs corpus cases as durable executions, with the fixed context the corpus expects.</summary>
 internal static class DurableCorpus
