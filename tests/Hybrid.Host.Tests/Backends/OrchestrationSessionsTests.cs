@@ -3,6 +3,7 @@ using Hybrid.Host.Backends;
 using Microsoft.DurableTask;
 using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using P = Microsoft.DurableTask.Protobuf;
 
 namespace Hybrid.Host.Tests.Backends;
@@ -76,6 +77,26 @@ public sealed class OrchestrationSessionsTests
     }
 
     [Fact]
+    public async Task Sessions_HostStopsDuringAnEpisode_WaitsForItAndHandsItsResultToTheBackend()
+    {
+        await using var harness = await StartAsync(On);
+        var sessions = harness.Services.GetRequiredService<OrchestrationSessions>();
+        using var cts = new CancellationTokenSource(BackendHarness.Patience);
+        var id = await harness.Client.ScheduleNewOrchestrationInstanceAsync(
+            nameof(GatedOrchestrator), "x", new StartOrchestrationOptions("gated-stop"), cts.Token);
+        await GatedOrchestrator.Entered.WaitAsync(cts.Token);
+
+        var stopping = harness.Services.GetRequiredService<IHost>().StopAsync(cts.Token);
+        await Task.Delay(500, cts.Token);
+        Assert.False(stopping.IsCompleted, "the stop waits for the episode in flight");
+        GatedOrchestrator.Release.Set();
+        await stopping;
+
+        // The mark is set only once the sidecar has taken the episode's result.
+        Assert.True(sessions.IsMarked(id));
+    }
+
+    [Fact]
     public async Task Sessions_UnknownOrchestrator_FailsAsTheWorkerWould()
     {
         await using var harness = await StartAsync(On);
@@ -140,4 +161,23 @@ public sealed class OrchestrationSessionsTests
         new() { InstanceId = "i", ExecutionId = executionId, PastEvents = { past } };
 
     private static Task<BackendHarness> StartAsync(DurableBackendOptions options) => BackendHarness.StartAsync(options);
+}
+
+/// <summary>Its first episode blocks until the test releases it, then the orchestration waits for an event that never comes.</summary>
+internal sealed class GatedOrchestrator : TaskOrchestrator<string, string>
+{
+    public static readonly SemaphoreSlim Entered = new(0);
+
+    public static readonly ManualResetEventSlim Release = new();
+
+    public override async Task<string> RunAsync(TaskOrchestrationContext context, string input)
+    {
+        if (!context.IsReplaying)
+        {
+            Entered.Release();
+            Release.Wait(BackendHarness.Patience);
+        }
+
+        return await context.WaitForExternalEvent<string>("never");
+    }
 }

@@ -21,6 +21,7 @@ internal static class TestTasks
         registry.AddOrchestrator<BlockingOrchestrator>();
         registry.AddOrchestrator<LastEpisodeOrchestrator>();
         registry.AddOrchestrator<CountingOrchestrator>();
+        registry.AddOrchestrator<GatedOrchestrator>();
         registry.AddActivity<AppendActivity>();
         registry.AddActivity<DoubleActivity>();
         registry.AddActivity<BlockingActivity>();
