@@ -14,10 +14,10 @@ using Microsoft.Extensions.Hosting;
 
 namespace Hybrid.Benchmarks.Durable;
 
-// Run:  dotnet run -c Release --project bench/Hybrid.Benchmarks -- cpu [seconds] [text in the case's label] [--sessions]
+// Run:  dotnet run -c Release --project bench/Hybrid.Benchmarks -- cpu [seconds] [text in the case's label] [--sessions] [--purge]
 // A harness, not a BenchmarkDotNet benchmark: for each orchestration it runs rounds of 200 executions at once on the
-// in-memory backend for the given time (12 s by default, after five warm-up rounds) and prints the process's CPU time per execution, which a
-// loaded machine disturbs less than wall time. It separates the costs of the ASL orchestrator against the 5-activity
+// in-memory backend for the given time (12 s by default, after ten warm-up rounds) and prints the process's CPU time per execution, which a
+// loaded machine disturbs less than wall time, with the wall time, the allocations, the collections and the GC's pauses. It separates the costs of the ASL orchestrator against the 5-activity
 // baseline of AslVersusHandWrittenBenchmarks. Results: docs/performance.md.
 
 /// <summary>CPU time per execution of the baseline, of Hybrid's pieces in isolation, and of the ASL orchestrator.</summary>
@@ -39,7 +39,9 @@ internal static class CpuPerExecution
     {
         // "--sessions": orchestration episodes resume from extended sessions instead of replaying (DurableBackendOptions.SessionIdleTimeout).
         var sessions = args.Contains("--sessions");
-        args = [.. args.Where(a => a != "--sessions")];
+        // "--purge": each instance is purged once complete, so the in-memory store does not grow through the run.
+        var purge = args.Contains("--purge");
+        args = [.. args.Where(a => a != "--sessions" && a != "--purge")];
         var seconds = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 12;
         var builder = Microsoft.Extensions.Hosting.Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
         builder.Services.AddSingleton<IWorkflowRegistry>(FolderWorkflowRegistry.FromSources([("five", "bench", AslVersusHandWrittenBenchmarks.FiveSteps), ("passes", "bench", FivePasses), ("twenty", "bench", TwentyTasks)]));
@@ -63,12 +65,20 @@ internal static class CpuPerExecution
         {
             var id = await client.ScheduleNewOrchestrationInstanceAsync(name, 0);
             await client.WaitForInstanceCompletionAsync(id, getInputsAndOutputs: true);
+            if (purge)
+            {
+                await client.PurgeInstanceAsync(id);
+            }
         }
 
         async Task Workflow(string name)
         {
             var started = await executions.StartAsync(name, new JsonObject { ["n"] = 0 });
             await client.WaitForInstanceCompletionAsync(started.ExecutionId, getInputsAndOutputs: true);
+            if (purge)
+            {
+                await client.PurgeInstanceAsync(started.ExecutionId);
+            }
         }
 
         (string Label, Func<Task> Run)[] cases =
@@ -108,7 +118,7 @@ internal static class CpuPerExecution
             }
         }
 
-        var samples = selected.ToDictionary(c => c.Label, _ => new List<(double Cpu, double Wall, double Kb, int Gen0)>());
+        var samples = selected.ToDictionary(c => c.Label, _ => new List<(double Cpu, double Wall, double Kb, int Gen0, int Gen1, int Gen2, double Pause)>());
         for (var pass = 0; pass < Passes; pass++)
         {
             foreach (var (label, run) in selected)
@@ -117,6 +127,9 @@ internal static class CpuPerExecution
                 var cpuBefore = process.TotalProcessorTime;
                 var allocatedBefore = GC.GetTotalAllocatedBytes();
                 var gen0Before = GC.CollectionCount(0);
+                var gen1Before = GC.CollectionCount(1);
+                var gen2Before = GC.CollectionCount(2);
+                var pauseBefore = GC.GetTotalPauseDuration();
                 var clock = Stopwatch.StartNew();
                 var rounds = 0;
                 while (clock.Elapsed.TotalSeconds < seconds / (double)Passes)
@@ -131,7 +144,10 @@ internal static class CpuPerExecution
                     (process.TotalProcessorTime - cpuBefore).TotalMilliseconds / count,
                     clock.Elapsed.TotalMilliseconds / count,
                     (GC.GetTotalAllocatedBytes() - allocatedBefore) / count / 1024,
-                    GC.CollectionCount(0) - gen0Before));
+                    GC.CollectionCount(0) - gen0Before,
+                    GC.CollectionCount(1) - gen1Before,
+                    GC.CollectionCount(2) - gen2Before,
+                    (GC.GetTotalPauseDuration() - pauseBefore).TotalMilliseconds / count));
             }
         }
 
@@ -141,7 +157,7 @@ internal static class CpuPerExecution
             var cpu = s.Select(x => x.Cpu).Order().ToArray();
             Console.WriteLine(string.Create(
                 CultureInfo.InvariantCulture,
-                $"{label,-52} {cpu[cpu.Length / 2],6:F3} ms CPU (passes {string.Join(", ", s.Select(x => x.Cpu.ToString("F3", CultureInfo.InvariantCulture)))}), {s.Average(x => x.Wall),6:F3} ms wall, {s.Average(x => x.Kb),6:F1} KB allocated per execution; {s.Sum(x => x.Gen0)} gen0 GCs"));
+                $"{label,-52} {cpu[cpu.Length / 2],6:F3} ms CPU (passes {string.Join(", ", s.Select(x => x.Cpu.ToString("F3", CultureInfo.InvariantCulture)))}), {s.Average(x => x.Wall),6:F3} ms wall, {s.Average(x => x.Kb),6:F1} KB allocated per execution; {s.Sum(x => x.Gen0)}/{s.Sum(x => x.Gen1)}/{s.Sum(x => x.Gen2)} GCs (gen 0/1/2), {s.Average(x => x.Pause):F3} ms paused"));
         }
 
         await host.StopAsync();
