@@ -115,30 +115,49 @@ internal static class ServeCommand
                 ConnectionString = connectionString ?? section["Storage:ConnectionString"] ?? defaults.Backend.ConnectionString,
                 TaskHub = taskHub ?? section["TaskHub"] ?? defaults.Backend.TaskHub,
                 WorkerId = section["WorkerId"] ?? defaults.Backend.WorkerId,
-                SessionIdleTimeout = SessionIdleTimeout(section) ?? defaults.Backend.SessionIdleTimeout,
+                SessionIdleTimeout = TimeSpanSetting(section, "SessionIdleTimeout", TimeSpan.FromHours(1), "sessions off", "00:00:30")
+                    ?? defaults.Backend.SessionIdleTimeout,
+                InMemoryRetention = InMemoryRetention(section, kind) ?? defaults.Backend.InMemoryRetention,
             },
         };
     }
 
     /// <summary>
-    /// <c>Hybrid:SessionIdleTimeout</c>: how long a waiting orchestration keeps its executor in memory; <c>00:00:00</c>
-    /// (the default) leaves sessions off. At most an hour, which also catches a bare number (days).
+    /// A time span setting from <c>00:00:00</c> (which means <paramref name="zero"/>) to <paramref name="max"/>, or null
+    /// when unset. The bound also catches a bare number, which <see cref="TimeSpan"/> reads as days.
     /// </summary>
-    private static TimeSpan? SessionIdleTimeout(IConfiguration section)
+    private static TimeSpan? TimeSpanSetting(IConfiguration section, string key, TimeSpan max, string zero, string example)
     {
-        var text = section["SessionIdleTimeout"];
+        var text = section[key];
         if (string.IsNullOrEmpty(text))
         {
             return null;
         }
 
-        if (!TimeSpan.TryParse(text, CultureInfo.InvariantCulture, out var span) || span < TimeSpan.Zero || span > TimeSpan.FromHours(1))
+        if (!TimeSpan.TryParse(text, CultureInfo.InvariantCulture, out var span) || span < TimeSpan.Zero || span > max)
         {
             throw new FormatException(
-                $"'SessionIdleTimeout' ('{text}') is not a time span from 00:00:00 (sessions off) to 01:00:00, for example 00:00:30 (a bare number counts days).");
+                $"'{key}' ('{text}') is not a time span from 00:00:00 ({zero}) to {max.ToString("c", CultureInfo.InvariantCulture)}, for example {example} (a bare number counts days).");
         }
 
         return span;
+    }
+
+    /// <summary>
+    /// <c>Hybrid:InMemoryRetention</c>: how long the in-memory backend keeps a closed execution; <c>00:00:00</c> keeps
+    /// everything. At most 90 days, Step Functions' own retention. Azure Storage keeps every execution, so any other
+    /// value with it is refused rather than silently doing nothing.
+    /// </summary>
+    private static TimeSpan? InMemoryRetention(IConfiguration section, DurableBackendKind backend)
+    {
+        var retention = TimeSpanSetting(section, "InMemoryRetention", TimeSpan.FromDays(90), "keep everything", "1.00:00:00");
+        if (backend == DurableBackendKind.AzureStorage && retention > TimeSpan.Zero)
+        {
+            throw new FormatException(
+                $"'InMemoryRetention' ('{section["InMemoryRetention"]}') applies to the in-memory backend only; Azure Storage keeps every execution. Remove the key or serve with --backend memory.");
+        }
+
+        return retention;
     }
 
     private static async Task<int> ServeAsync(LocalHostOptions options, CliConsole console, CancellationToken cancellationToken)

@@ -250,10 +250,10 @@ public sealed class DurableExecutionService(
         var fresh = new FreshToken(Seal(caller, executionId) ?? throw new InvalidExecutionRequestException("InvalidToken", "No token was handed in."));
         await client.RaiseEventAsync(executionId, FreshToken.EventName, fresh, cancellationToken);
 
-        // Branches and Map iterations are instances of their own ("{id}~..."); whichever of them waits takes the token too.
+        // Branches and Map iterations are instances of their own; whichever of them waits takes the token too.
         var children = new OrchestrationQuery
         {
-            InstanceIdPrefix = executionId + "~",
+            InstanceIdPrefix = ExecutionIds.ChildPrefix(executionId),
             Statuses = [OrchestrationRuntimeStatus.Running, OrchestrationRuntimeStatus.Pending],
             PageSize = 1000,
         };

@@ -52,6 +52,12 @@ public sealed class InMemoryExecutionHistoryStore : IExecutionHistoryStore
         }
     }
 
+    /// <summary>
+    /// Forgets an execution's history: the in-memory backend's retention purged the execution. Only this store forgets;
+    /// the Table store, beside Azure Storage, keeps every execution as that backend does.
+    /// </summary>
+    public void Remove(string executionId) => _logs.TryRemove(executionId, out _);
+
     private sealed class Log
     {
         public List<StoredEvent> Events { get; } = [];

@@ -60,6 +60,14 @@ public sealed partial record DurableBackendOptions
     /// </summary>
     public TimeSpan SessionIdleTimeout { get; init; } = TimeSpan.Zero;
 
+    /// <summary>
+    /// In-memory only: how long a closed execution (succeeded, failed, timed out or aborted) is kept after it closed, with
+    /// its branches, Map iterations and Step Functions history; then it is purged, as Step Functions forgets closed
+    /// executions after its retention period. Bounds the memory of a host that serves for days. A day by default, so a
+    /// working day's executions stay inspectable; zero keeps everything. Azure Storage keeps every execution.
+    /// </summary>
+    public TimeSpan InMemoryRetention { get; init; } = TimeSpan.FromDays(1);
+
     /// <summary>Azure Storage only: control-queue partitions (1-16). Fixed when the task hub is created.</summary>
     public int PartitionCount { get; init; } = 4;
 
@@ -70,6 +78,7 @@ public sealed partial record DurableBackendOptions
         Check.Positive(MaxConcurrentActivities);
         Check.Positive(ShutdownTimeout);
         ArgumentOutOfRangeException.ThrowIfLessThan(SessionIdleTimeout, TimeSpan.Zero, nameof(SessionIdleTimeout));
+        ArgumentOutOfRangeException.ThrowIfLessThan(InMemoryRetention, TimeSpan.Zero, nameof(InMemoryRetention));
         if (Backend is not (DurableBackendKind.InMemory or DurableBackendKind.AzureStorage))
         {
             throw new ArgumentOutOfRangeException(nameof(Backend), Backend, "Unknown durable backend.");

@@ -1,6 +1,7 @@
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using Grpc.Core.Interceptors;
+using Hybrid.Durable.History;
 using Hybrid.Durable.Orchestration;
 using Microsoft.DurableTask;
 using Microsoft.DurableTask.Client;
@@ -38,7 +39,9 @@ public static class DurableBackendServiceCollectionExtensions
     /// tasks <paramref name="registerTasks"/> adds (its orchestrations in <see cref="OrchestrationSessions"/> unless
     /// <see cref="DurableBackendOptions.SessionIdleTimeout"/> is zero), and a <see cref="DurableTaskClient"/>, all connected to the backend
     /// and sharing one data converter (<see cref="Converter"/>, unless a <see cref="DataConverter"/> was registered).
-    /// Also bounds the host's shutdown: the worker gets <see cref="DurableBackendOptions.ShutdownTimeout"/> to finish its
+    /// On the in-memory backend, also purges closed executions once <see cref="DurableBackendOptions.InMemoryRetention"/>
+    /// has passed (<see cref="ClosedExecutionRetention"/>), with their history when the host keeps it in an
+    /// <see cref="InMemoryExecutionHistoryStore"/>. Also bounds the host's shutdown: the worker gets <see cref="DurableBackendOptions.ShutdownTimeout"/> to finish its
     /// work in flight, then the backend gets as long again to stop.
     /// </summary>
     /// <remarks>Call it once per host, and do not call <c>AddDurableTaskWorker</c> or <c>AddDurableTaskClient</c> yourself.</remarks>
@@ -57,6 +60,16 @@ public static class DurableBackendServiceCollectionExtensions
 
         // Hosted services start in registration order and stop in reverse: the backend before and after the worker.
         services.AddHostedService<DurableBackendHostedService>();
+        if (options.Backend == DurableBackendKind.InMemory && options.InMemoryRetention > TimeSpan.Zero)
+        {
+            // After the backend: it starts once the backend runs and stops before the backend does.
+            services.AddHostedService(sp => new ClosedExecutionRetention(
+                sp.GetRequiredService<DurableTaskClient>(),
+                options.InMemoryRetention,
+                sp.GetService<IExecutionHistoryStore>() as InMemoryExecutionHistoryStore,
+                sp.GetRequiredService<ILogger<ClosedExecutionRetention>>()));
+        }
+
         services.Configure<HostOptions>(host => host.ShutdownTimeout = options.ShutdownTimeout);
 
         services.AddDurableTaskWorker(worker =>

@@ -34,4 +34,12 @@ internal static partial class Logs
     [LoggerMessage(EventId = 8107, Level = LogLevel.Warning,
         Message = "Orchestration {InstanceId}: resuming its session threw; the episode replays the history instead")]
     public static partial void SessionResumeFailed(ILogger logger, Exception exception, string instanceId);
+
+    [LoggerMessage(EventId = 8108, Level = LogLevel.Information,
+        Message = "Purged {Count} execution(s) closed longer than the in-memory retention ({Retention}) ago")]
+    public static partial void ExecutionsExpired(ILogger logger, int count, TimeSpan retention);
+
+    [LoggerMessage(EventId = 8109, Level = LogLevel.Warning,
+        Message = "The in-memory retention could not purge closed executions this round; the next round tries again")]
+    public static partial void RetentionFailed(ILogger logger, Exception exception);
 }

@@ -195,14 +195,16 @@ public sealed class ServeCommandTests : IDisposable
     }
 
     [Theory]
-    [InlineData("HYBRID__Aws__AttemptTimeout", "30", "'Aws:AttemptTimeout' ('30') is 30.00:00:00, longer than the 01:00:00 allowed")]
-    [InlineData("HYBRID__Aws__Retry__MaxAttempts", "0", "'Aws:Retry:MaxAttempts' ('0') is not between 1 and 100.")]
-    public async Task Serve_BadAwsClientSetting_ExitsTwoNamingTheKeyAndValue(string variable, string value, string message)
+    [InlineData("HYBRID__Aws__AttemptTimeout=30", "'Aws:AttemptTimeout' ('30') is 30.00:00:00, longer than the 01:00:00 allowed")]
+    [InlineData("HYBRID__Aws__Retry__MaxAttempts=0", "'Aws:Retry:MaxAttempts' ('0') is not between 1 and 100.")]
+    [InlineData("HYBRID__InMemoryRetention=soon", "'InMemoryRetention' ('soon') is not a time span from 00:00:00 (keep everything) to 90.00:00:00")]
+    [InlineData("HYBRID__Backend=azurite;HYBRID__InMemoryRetention=12:00:00", "'InMemoryRetention' ('12:00:00') applies to the in-memory backend only")]
+    public async Task Serve_BadSetting_ExitsTwoNamingTheKeyAndValue(string variables, string message)
     {
         File.WriteAllText(Path.Combine(_folder, "w.asl.json"), """{"StartAt":"A","States":{"A":{"Type":"Succeed"}}}""");
 
         var (code, output, error) = await CliRunner.RunProcessAsync(
-            new Dictionary<string, string> { [variable] = value },
+            variables.Split(';').Select(v => v.Split('=', 2)).ToDictionary(v => v[0], v => v[1]),
             "serve", "--workflows", _folder, "--urls", $"http://127.0.0.1:{FreePorts.Next()}");
 
         Assert.Equal(2, code);
@@ -289,27 +291,60 @@ public sealed class ServeCommandTests : IDisposable
     }
 
     [Theory]
-    [InlineData(null, 0)]
-    [InlineData("00:02:00", 120)]
-    [InlineData("00:00:30", 30)]
-    public void Options_SessionIdleTimeout_BindsWithZeroForOff(string? value, int seconds)
+    [InlineData("SessionIdleTimeout", null, 0)]
+    [InlineData("SessionIdleTimeout", "00:02:00", 120)]
+    [InlineData("SessionIdleTimeout", "00:00:30", 30)]
+    [InlineData("InMemoryRetention", null, 86_400)]
+    [InlineData("InMemoryRetention", "00:00:00", 0)]
+    [InlineData("InMemoryRetention", "02:00:00", 7_200)]
+    [InlineData("InMemoryRetention", "7", 604_800)]
+    [InlineData("InMemoryRetention", "90.00:00:00", 7_776_000)]
+    public void Options_TimeSpanSetting_BindsWithItsDefaultAndZero(string key, string? value, int seconds)
     {
-        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { ["Hybrid:SessionIdleTimeout"] = value }).Build();
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { ["Hybrid:" + key] = value }).Build();
 
-        Assert.Equal(TimeSpan.FromSeconds(seconds), ServeCommand.Options(configuration).Backend.SessionIdleTimeout);
+        var backend = ServeCommand.Options(configuration).Backend;
+
+        Assert.Equal(TimeSpan.FromSeconds(seconds), key == "InMemoryRetention" ? backend.InMemoryRetention : backend.SessionIdleTimeout);
     }
 
     [Theory]
-    [InlineData("30")]
-    [InlineData("-00:00:01")]
-    [InlineData("soon")]
-    public void Options_BadSessionIdleTimeout_IsAFormatErrorNamingTheKeyAndValue(string value)
+    [InlineData("SessionIdleTimeout", "30", "(sessions off) to 01:00:00")]
+    [InlineData("SessionIdleTimeout", "-00:00:01", "(sessions off) to 01:00:00")]
+    [InlineData("SessionIdleTimeout", "soon", "(sessions off) to 01:00:00")]
+    [InlineData("InMemoryRetention", "91", "(keep everything) to 90.00:00:00")]
+    [InlineData("InMemoryRetention", "-00:00:01", "(keep everything) to 90.00:00:00")]
+    [InlineData("InMemoryRetention", "a day", "(keep everything) to 90.00:00:00")]
+    public void Options_BadTimeSpanSetting_IsAFormatErrorNamingTheKeyValueAndRange(string key, string value, string range)
     {
-        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { ["Hybrid:SessionIdleTimeout"] = value }).Build();
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { ["Hybrid:" + key] = value }).Build();
 
         var error = Assert.Throws<FormatException>(() => ServeCommand.Options(configuration));
 
-        Assert.Contains($"'SessionIdleTimeout' ('{value}')", error.Message, StringComparison.Ordinal);
+        Assert.Contains($"'{key}' ('{value}') is not a time span from 00:00:00 {range}", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Options_InMemoryRetentionWithAzurite_IsRefusedUnlessZero()
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Hybrid:Backend"] = "azurite",
+            ["Hybrid:InMemoryRetention"] = "1.00:00:00",
+        }).Build();
+        var zero = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Hybrid:Backend"] = "azurite",
+            ["Hybrid:InMemoryRetention"] = "00:00:00",
+        }).Build();
+
+        var error = Assert.Throws<FormatException>(() => ServeCommand.Options(configuration));
+        var options = ServeCommand.Options(zero);
+        var unset = ServeCommand.Options(configuration, backend: "memory");
+
+        Assert.Contains("'InMemoryRetention' ('1.00:00:00') applies to the in-memory backend only; Azure Storage keeps every execution.", error.Message, StringComparison.Ordinal);
+        Assert.Equal(DurableBackendKind.AzureStorage, options.Backend.Backend);
+        Assert.Equal(TimeSpan.FromDays(1), unset.Backend.InMemoryRetention);
     }
 
     [Fact]

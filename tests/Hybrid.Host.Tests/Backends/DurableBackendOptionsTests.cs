@@ -1,4 +1,6 @@
 using Hybrid.Host.Backends;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 
 namespace Hybrid.Host.Tests.Backends;
 
@@ -40,6 +42,33 @@ public sealed class DurableBackendOptionsTests
         var error = Assert.Throws<ArgumentOutOfRangeException>(new DurableBackendOptions { SessionIdleTimeout = TimeSpan.FromSeconds(-1) }.Validate);
 
         Assert.Equal(nameof(DurableBackendOptions.SessionIdleTimeout), error.ParamName);
+    }
+
+    [Fact]
+    public void Validate_InMemoryRetention_ADayByDefaultZeroKeepsEverythingNegativeThrows()
+    {
+        new DurableBackendOptions { InMemoryRetention = TimeSpan.Zero }.Validate();
+
+        var error = Assert.Throws<ArgumentOutOfRangeException>(new DurableBackendOptions { InMemoryRetention = TimeSpan.FromSeconds(-1) }.Validate);
+
+        Assert.Equal(TimeSpan.FromDays(1), new DurableBackendOptions().InMemoryRetention);
+        Assert.Equal(nameof(DurableBackendOptions.InMemoryRetention), error.ParamName);
+    }
+
+    [Theory]
+    [InlineData(DurableBackendKind.InMemory, 86_400, 60_000)]
+    [InlineData(DurableBackendKind.InMemory, 2, 200)]
+    [InlineData(DurableBackendKind.InMemory, 0, null)]
+    [InlineData(DurableBackendKind.AzureStorage, 86_400, null)]
+    public async Task AddHybridDurableBackend_Retention_RunsOnlyInMemoryAndNotZeroEveryTenthOfItUpToAMinute(DurableBackendKind backend, int seconds, int? intervalMs)
+    {
+        var services = new ServiceCollection().AddLogging();
+        services.AddHybridDurableBackend(new DurableBackendOptions { Backend = backend, InMemoryRetention = TimeSpan.FromSeconds(seconds) }, _ => { });
+        await using var provider = services.BuildServiceProvider();
+
+        var retention = provider.GetServices<IHostedService>().OfType<ClosedExecutionRetention>().SingleOrDefault();
+
+        Assert.Equal(intervalMs, retention?.Interval.TotalMilliseconds);
     }
 
     [Fact]
