@@ -23,7 +23,7 @@ internal sealed class DurablePort : IExecutionPort, IHistorySink
     private readonly List<StoredEvent> _pending = [];
     private int _replayedPending;
     private readonly List<Task> _open = [];
-    private readonly Dictionary<string, string> _branchDefinitions = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, BranchSource> _branchDefinitions = new(StringComparer.Ordinal);
     private long _sequence;
     private int _children;
     private int _tasks;
@@ -455,7 +455,7 @@ internal sealed class DurablePort : IExecutionPort, IHistorySink
 
     private async Task<RunOutcome?[]> RunChunksAsync(BranchBatch batch, string? variables, int chunk)
     {
-        var definition = BranchDefinition(batch.Branches[0].MachinePointer);
+        var branch = BranchDefinition(batch.Branches[0].MachinePointer);
         var chunks = (batch.Branches.Count + chunk - 1) / chunk;
         var limit = batch.MaxConcurrency <= 0 ? 0 : Math.Max(1, batch.MaxConcurrency / chunk);
         var inner = batch.MaxConcurrency <= 0 ? 0 : Math.Min(batch.MaxConcurrency, chunk);
@@ -475,7 +475,7 @@ internal sealed class DurablePort : IExecutionPort, IHistorySink
 
                 return _context.CallSubOrchestratorAsync<BatchOutcome>(
                     DurableNames.Batch,
-                    new BatchRun(definition, items, CurrentExecution, variables, _run.DeadlineUtc, inner, batch.ToleratedFailures, CurrentSettings),
+                    new BatchRun(branch.Text, items, ExecutionFor(branch), variables, _run.DeadlineUtc, inner, batch.ToleratedFailures, CurrentSettings),
                     new SubOrchestrationOptions { InstanceId = id });
             },
             outcome => outcome.Failures,
@@ -502,17 +502,28 @@ internal sealed class DurablePort : IExecutionPort, IHistorySink
 
     internal static int IsFailure(RunOutcome outcome) => outcome.Status == "SUCCEEDED" ? 0 : 1;
 
-    private MachineRun BranchRunFor(BranchRun branch, string? variables) => new(
-        BranchDefinition(branch.MachinePointer),
-        AslJson.ToJsonString(branch.Input),
-        CurrentExecution,
-        IsRoot: false,
-        variables,
-        branch.MapItem is null ? null : AslJson.ToJsonString(branch.MapItem),
-        _run.DeadlineUtc,
-        Resume: null,
-        Generation: 0,
-        CurrentSettings);
+    private MachineRun BranchRunFor(BranchRun branch, string? variables)
+    {
+        var source = BranchDefinition(branch.MachinePointer);
+        return new(
+            source.Text,
+            AslJson.ToJsonString(branch.Input),
+            ExecutionFor(source),
+            IsRoot: false,
+            variables,
+            branch.MapItem is null ? null : AslJson.ToJsonString(branch.MapItem),
+            _run.DeadlineUtc,
+            Resume: null,
+            Generation: 0,
+            CurrentSettings);
+    }
+
+    /// <summary>
+    /// The execution as a branch's messages carry it: without the execution's input when nothing in the branch can read
+    /// it, so that a Map's iterations do not each carry a copy of an input that may hold all their items.
+    /// </summary>
+    private ExecutionMeta ExecutionFor(BranchSource branch) =>
+        branch.ReadsExecutionInput || CurrentExecution.Input is null ? CurrentExecution : CurrentExecution with { Input = null };
 
     private string NextChildId() => $"{_context.InstanceId}~{_run.Generation}.{_children++}";
 
@@ -533,11 +544,11 @@ internal sealed class DurablePort : IExecutionPort, IHistorySink
     }
 
     /// <summary>A nested machine as a definition of its own (ProcessorConfig dropped, the query language kept).</summary>
-    private string BranchDefinition(string pointer)
+    private BranchSource BranchDefinition(string pointer)
     {
-        if (_branchDefinitions.TryGetValue(pointer, out var text))
+        if (_branchDefinitions.TryGetValue(pointer, out var source))
         {
-            return text;
+            return source;
         }
 
         var machine = _machine.FindMachine(pointer) ?? throw new InvalidOperationException($"No branch at '{pointer}'.");
@@ -551,10 +562,27 @@ internal sealed class DurablePort : IExecutionPort, IHistorySink
         }
 
         copy["QueryLanguage"] = machine.QueryLanguage == QueryLanguage.Jsonata ? "JSONata" : "JSONPath";
-        text = AslJson.ToJsonString(copy);
-        _branchDefinitions[pointer] = text;
-        return text;
+        source = new BranchSource(AslJson.ToJsonString(copy)!, MayReadExecutionInput(copy));
+        _branchDefinitions[pointer] = source;
+        return source;
     }
+
+    /// <summary>
+    /// Whether a machine may read <c>$$.Execution.Input</c>: conservatively, when any of its strings mentions the context
+    /// object (<c>$$</c> in JSONPath, <c>$states</c> in JSONata) or it has anything with a <c>Resource</c> (a task handler,
+    /// an item reader or a result writer is given the context object).
+    /// </summary>
+    internal static bool MayReadExecutionInput(JsonNode? node) => node switch
+    {
+        JsonObject obj => obj.Any(p => p.Key == "Resource" || MayReadExecutionInput(p.Value)),
+        JsonArray array => array.Any(MayReadExecutionInput),
+        JsonValue value when value.GetValueKind() == System.Text.Json.JsonValueKind.String =>
+            value.GetValue<string>() is var text && (text.Contains("$$", StringComparison.Ordinal) || text.Contains("$states", StringComparison.Ordinal)),
+        _ => false,
+    };
+
+    /// <summary>A branch's definition text, and whether it may read the execution's input.</summary>
+    private readonly record struct BranchSource(string Text, bool ReadsExecutionInput);
 }
 
 /// <summary>

@@ -133,13 +133,24 @@ internal sealed class ReplayContext : TaskOrchestrationContext
     /// Timers and sub-orchestrations are asked for with their whole input again. An activity's input is not rebuilt on
     /// replay (the runtime never sends it, nor compares it): a dispatch carries only its state's name, which must be
     /// the recorded request's, and a history batch only its scalars (its events were stored), each of which must match.
+    /// A branch's copy of the execution's input is not compared either: the runtime never compares a sub-orchestration's
+    /// input, and builds before 29 Nov 2026 gave every branch that copy, where later ones leave it out of branches that
+    /// cannot read it; an execution started by one must replay on the other.
     /// </summary>
     private static bool SameInput(string kind, JsonNode? recorded, JsonNode? replayed) => (kind, recorded, replayed) switch
     {
         ("activity", JsonObject before, JsonValue stateName) => JsonNode.DeepEquals(before["stateName"], stateName),
         ("activity", JsonObject before, JsonObject after) => after.All(p => p.Value is not JsonValue value || JsonNode.DeepEquals(before[p.Key], value)),
+        ("sub-orchestration", JsonObject before, JsonObject after) => JsonNode.DeepEquals(WithoutExecutionInput(before), WithoutExecutionInput(after)),
         _ => JsonNode.DeepEquals(recorded, replayed),
     };
+
+    private static JsonNode WithoutExecutionInput(JsonObject input)
+    {
+        var copy = input.DeepClone();
+        (copy["execution"] as JsonObject)?.Remove("input");
+        return copy;
+    }
 
     /// <summary>Replayed steps that the run never reached.</summary>
     public int Unreplayed => _replay is null ? 0 : _replay.Count(s => s.Kind != "status") - _position;
