@@ -12,6 +12,7 @@ using Hybrid.Host.Local;
 using Hybrid.Identity.Development;
 using Hybrid.Testing;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.DurableTask;
 using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -139,6 +140,43 @@ public sealed class ClosedExecutionRetentionTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.OK, described.StatusCode);
         Assert.NotEmpty(history!["events"]!.AsArray());
         Assert.Equal(3, (await InstancesAsync("fan:kept~")).Count);
+    }
+
+    [Fact]
+    public async Task PurgeExpired_ClosedExecutionWithAChildStillOpen_WaitsForItThenPurgesTheFamilyOnly()
+    {
+        await using var harness = await BackendHarness.StartAsync(new DurableBackendOptions { InMemoryRetention = TimeSpan.Zero }, tasks: registry =>
+        {
+            TestTasks.Register(registry);
+            registry.AddOrchestratorFunc<string, string>(DurableNames.Machine, (_, input) => Task.FromResult(input));
+        });
+        var history = new InMemoryExecutionHistoryStore();
+        var retention = new ClosedExecutionRetention(
+            harness.Client, TimeSpan.FromMilliseconds(1), history, harness.Services.GetRequiredService<ILogger<ClosedExecutionRetention>>());
+        var recorded = new StoredEvent("i", 0, DateTimeOffset.UtcNow, "ExecutionStarted", null);
+        await history.AppendAsync("wf:root", [recorded]);
+        await history.AppendAsync("wf:other", [recorded]);
+        await harness.RunAsync(DurableNames.Machine, "child", "wf:root~0.0");
+        await harness.Client.ScheduleNewOrchestrationInstanceAsync(nameof(ApprovalOrchestrator), "open", new StartOrchestrationOptions("wf:root~0.1"));
+        await harness.WaitUntilAsync("wf:root~0.1", m => m.SerializedCustomStatus is not null);
+        await harness.RunAsync(DurableNames.Machine, "root", "wf:root");
+        await harness.RunAsync(nameof(SequenceOrchestrator), "x", "not-an-execution");
+
+        var whileOpen = await retention.PurgeExpiredAsync(CancellationToken.None);
+        var keptWhileOpen = await harness.Client.GetInstanceAsync("wf:root~0.0");
+        await harness.Client.RaiseEventAsync("wf:root~0.1", TestTasks.ApprovalEvent, "yes");
+        await harness.WaitUntilAsync("wf:root~0.1", m => m.IsCompleted);
+        var afterwards = await retention.PurgeExpiredAsync(CancellationToken.None);
+
+        Assert.Equal(0, whileOpen);
+        Assert.NotNull(keptWhileOpen);
+        Assert.Equal(1, afterwards);
+        Assert.Null(await harness.Client.GetInstanceAsync("wf:root"));
+        Assert.Null(await harness.Client.GetInstanceAsync("wf:root~0.0"));
+        Assert.Null(await harness.Client.GetInstanceAsync("wf:root~0.1"));
+        Assert.NotNull(await harness.Client.GetInstanceAsync("not-an-execution"));
+        Assert.Empty(await history.ReadAsync("wf:root"));
+        Assert.Single(await history.ReadAsync("wf:other"));
     }
 
     private static string? Status(HttpResponseMessage response) =>
