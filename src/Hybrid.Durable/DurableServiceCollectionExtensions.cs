@@ -12,7 +12,8 @@ public static class DurableServiceCollectionExtensions
 {
     /// <summary>
     /// Adds <see cref="IExecutionService"/> over the host's Durable Task client, the task handler registry, and the
-    /// in-memory history store unless another <see cref="IExecutionHistoryStore"/> was registered first. The caller
+    /// in-memory history and started-task stores unless another <see cref="IExecutionHistoryStore"/> or
+    /// <see cref="IStartedTaskStore"/> was registered first (a host registers both or neither). The caller
     /// registers an <see cref="IWorkflowRegistry"/> and the Durable worker (with <see cref="DurableRegistration.AddHybridTasks"/>).
     /// </summary>
     public static IServiceCollection AddHybridExecutions(this IServiceCollection services, ExecutionServiceOptions? options = null)
@@ -22,6 +23,7 @@ public static class DurableServiceCollectionExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<TaskHandlerRegistry>();
         services.TryAddSingleton<IExecutionHistoryStore, InMemoryExecutionHistoryStore>();
+        services.TryAddSingleton<IStartedTaskStore, InMemoryStartedTaskStore>();
         services.TryAddSingleton<IExecutionService, DurableExecutionService>();
         return services;
     }

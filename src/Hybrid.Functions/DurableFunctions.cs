@@ -1,5 +1,6 @@
 using Hybrid.Durable.Dispatch;
 using Hybrid.Durable.Executions;
+using Hybrid.Durable.History;
 using Hybrid.Durable.Orchestration;
 using Hybrid.Durable.Rotation;
 using Microsoft.Azure.Functions.Worker;
@@ -55,8 +56,12 @@ public static class DurableFunctions
         Activity<RecordHistoryActivity>(function).RunAsync(new FunctionActivityContext(DurableNames.RecordHistory, instanceId), input);
 
     [Function(DurableNames.StopInstances)]
-    public static Task<bool> StopInstances([ActivityTrigger] StopInstancesRequest input, string instanceId, [DurableClient] DurableTaskClient client) =>
-        new StopInstancesActivity(client).RunAsync(new FunctionActivityContext(DurableNames.StopInstances, instanceId), input);
+    public static Task<bool> StopInstances([ActivityTrigger] StopInstancesRequest input, string instanceId, [DurableClient] DurableTaskClient client, FunctionContext function)
+    {
+        ArgumentNullException.ThrowIfNull(function);
+        var started = function.InstanceServices.GetRequiredService<IStartedTaskStore>();
+        return new StopInstancesActivity(client, started).RunAsync(new FunctionActivityContext(DurableNames.StopInstances, instanceId), input);
+    }
 
     [Function(RotationNames.Orchestration)]
     public static Task<RotationReport> RunKeyRotation([OrchestrationTrigger] TaskOrchestrationContext context)

@@ -40,7 +40,9 @@ public static class FunctionsServices
         var storage = configuration[FunctionsSettings.Storage] is { Length: > 0 } s
             ? s
             : throw new InvalidOperationException($"The setting '{FunctionsSettings.Storage}' is missing: set it to the storage account's connection string ('UseDevelopmentStorage=true' for Azurite).");
-        services.AddSingleton<IExecutionHistoryStore>(new TableExecutionHistoryStore(storage, configuration[FunctionsSettings.HistoryTable] ?? FunctionsSettings.DefaultHistoryTable));
+        var historyTable = configuration[FunctionsSettings.HistoryTable] ?? FunctionsSettings.DefaultHistoryTable;
+        services.AddSingleton<IExecutionHistoryStore>(new TableExecutionHistoryStore(storage, historyTable));
+        services.AddSingleton<IStartedTaskStore>(new TableStartedTaskStore(storage, TableStartedTaskStore.NameBeside(historyTable)));
         services.AddHybridExecutions();
         services.AddSingleton<IExecutionServiceFactory, DurableExecutionServiceFactory>();
 
@@ -98,9 +100,10 @@ public static class FunctionsServices
         }
     }
 
-    private sealed class DurableExecutionServiceFactory(IWorkflowRegistry workflows, IExecutionHistoryStore history, TimeProvider time, ExecutionServiceOptions options)
+    private sealed class DurableExecutionServiceFactory(
+        IWorkflowRegistry workflows, IExecutionHistoryStore history, IStartedTaskStore started, TimeProvider time, ExecutionServiceOptions options)
         : IExecutionServiceFactory
     {
-        public IExecutionService Create(DurableTaskClient client) => new DurableExecutionService(Check.NotNull(client), workflows, history, time, options);
+        public IExecutionService Create(DurableTaskClient client) => new DurableExecutionService(Check.NotNull(client), workflows, history, started, time, options);
     }
 }

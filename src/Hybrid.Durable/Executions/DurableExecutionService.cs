@@ -32,6 +32,7 @@ public sealed class DurableExecutionService(
     DurableTaskClient client,
     IWorkflowRegistry workflows,
     IExecutionHistoryStore history,
+    IStartedTaskStore started,
     TimeProvider time,
     ExecutionServiceOptions options,
     ITokenSealer? sealer = null) : IExecutionService
@@ -173,7 +174,7 @@ public sealed class DurableExecutionService(
         }));
         var outcome = new RunOutcome(ExecutionStatus.Aborted, null, error, cause, [aborted]);
         var stop = new StopInstancesRequest([executionId], error ?? ErrorNames.Aborted, cause ?? "The execution was stopped.", $"{executionId}~stop@{now.UtcTicks}");
-        await InstanceStops.StopAsync(client, stop, outcome, cancellationToken);
+        await InstanceStops.StopAsync(client, started, stop, outcome, cancellationToken);
     }
 
     public async Task<ExecutionPage> ListAsync(ExecutionFilter filter, CancellationToken cancellationToken = default)

@@ -15,6 +15,23 @@ public static class ExecutionIds
     /// </summary>
     public static string ChildPrefix(string executionId) => executionId + "~";
 
+    /// <summary>The execution an instance belongs to: its id up to the first <c>~</c>.</summary>
+    public static string ExecutionOf(string instanceId)
+    {
+        var tilde = instanceId.IndexOf('~', StringComparison.Ordinal);
+        return tilde < 0 ? instanceId : instanceId[..tilde];
+    }
+
+    /// <summary>
+    /// Whether <paramref name="instanceId"/> is <paramref name="id"/> or one of its descendants: an instance's branches are
+    /// <c>{id}~{generation}.{n}</c> and a Map chunk's iterations <c>{chunk}.{n}</c> (a chunk's id always has a <c>~</c>;
+    /// an execution's id never does, so <c>{execution}.x</c> is another execution).
+    /// </summary>
+    public static bool IsSelfOrDescendant(string instanceId, string id) =>
+        instanceId == id
+        || instanceId.StartsWith(id + "~", StringComparison.Ordinal)
+        || (id.Contains('~', StringComparison.Ordinal) && instanceId.StartsWith(id + ".", StringComparison.Ordinal));
+
     /// <summary>Splits an execution id; false for ids of branches (which hold '~') or malformed ids.</summary>
     public static bool TrySplit(string executionId, out string workflow, out string name)
     {

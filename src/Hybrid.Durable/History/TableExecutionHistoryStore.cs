@@ -1,5 +1,4 @@
 using System.Globalization;
-using Azure;
 using Azure.Data.Tables;
 using Hybrid.Durable.Orchestration;
 
@@ -17,42 +16,31 @@ namespace Hybrid.Durable.History;
 /// </remarks>
 public sealed class TableExecutionHistoryStore : IExecutionHistoryStore
 {
-    private const int ChunkChars = 30_000;
-    private readonly TableClient _table;
+    private readonly OwnTable _table;
     private readonly TimeProvider _time;
-    private readonly SemaphoreSlim _created = new(1, 1);
-    private bool _exists;
 
     public TableExecutionHistoryStore(string connectionString, string tableName, TimeProvider? time = null)
     {
-        foreach (var reserved in new[] { "History", "Instances", "Partitions" })
-        {
-            if (tableName.EndsWith(reserved, StringComparison.OrdinalIgnoreCase))
-            {
-                throw new ArgumentException($"'{tableName}' could be one of the Azure Storage backend's own tables ('{{TaskHub}}{reserved}'); choose another name, such as '{{TaskHub}}Events'.", nameof(tableName));
-            }
-        }
-
-        _table = new TableClient(connectionString, tableName);
+        _table = new OwnTable(connectionString, tableName);
         _time = time ?? TimeProvider.System;
     }
 
     public async Task AppendAsync(string executionId, IReadOnlyList<StoredEvent> events, CancellationToken cancellationToken = default)
     {
-        await EnsureTableAsync(cancellationToken);
+        var table = await _table.GetAsync(cancellationToken);
         var appended = _time.GetUtcNow().UtcTicks;
         foreach (var batch in events.Chunk(100))
         {
             var actions = batch.Select(e => new TableTransactionAction(TableTransactionActionType.UpsertReplace, ToEntity(executionId, e, appended))).ToList();
-            await _table.SubmitTransactionAsync(actions, cancellationToken);
+            await table.SubmitTransactionAsync(actions, cancellationToken);
         }
     }
 
     public async Task<IReadOnlyList<StoredEvent>> ReadAsync(string executionId, CancellationToken cancellationToken = default)
     {
-        await EnsureTableAsync(cancellationToken);
+        var table = await _table.GetAsync(cancellationToken);
         var rows = new List<(long Appended, StoredEvent Event)>();
-        await foreach (var entity in _table.QueryAsync<TableEntity>(e => e.PartitionKey == executionId, cancellationToken: cancellationToken))
+        await foreach (var entity in table.QueryAsync<TableEntity>(e => e.PartitionKey == executionId, cancellationToken: cancellationToken))
         {
             rows.Add((entity.GetInt64("Appended") ?? 0, FromEntity(entity)));
         }
@@ -74,61 +62,14 @@ public sealed class TableExecutionHistoryStore : IExecutionHistoryStore
             ["Timestamp_"] = e.Timestamp,
             ["Type"] = e.Type,
         };
-        var details = e.Details ?? "";
-        var chunks = (details.Length + ChunkChars - 1) / ChunkChars;
-        entity["DetailsChunks"] = e.Details is null ? -1 : chunks;
-        for (var i = 0; i < chunks; i++)
-        {
-            entity["D" + i.ToString(CultureInfo.InvariantCulture)] = details.Substring(i * ChunkChars, Math.Min(ChunkChars, details.Length - (i * ChunkChars)));
-        }
-
+        OwnTable.WriteText(entity, "DetailsChunks", "D", e.Details);
         return entity;
     }
 
-    private static StoredEvent FromEntity(TableEntity entity)
-    {
-        var chunks = entity.GetInt32("DetailsChunks") ?? -1;
-        string? details = null;
-        if (chunks >= 0)
-        {
-            details = string.Concat(Enumerable.Range(0, chunks).Select(i => entity.GetString("D" + i.ToString(CultureInfo.InvariantCulture))));
-        }
-
-        return new StoredEvent(
-            entity.GetString("Instance"),
-            entity.GetInt64("Sequence") ?? 0,
-            entity.GetDateTimeOffset("Timestamp_") ?? default,
-            entity.GetString("Type"),
-            details);
-    }
-
-    private async Task EnsureTableAsync(CancellationToken cancellationToken)
-    {
-        if (_exists)
-        {
-            return;
-        }
-
-        await _created.WaitAsync(cancellationToken);
-        try
-        {
-            if (!_exists)
-            {
-                try
-                {
-                    await _table.CreateIfNotExistsAsync(cancellationToken);
-                }
-                catch (RequestFailedException e) when (e.Status == 409)
-                {
-                    // Created concurrently by another host: fine.
-                }
-
-                _exists = true;
-            }
-        }
-        finally
-        {
-            _created.Release();
-        }
-    }
+    private static StoredEvent FromEntity(TableEntity entity) => new(
+        entity.GetString("Instance"),
+        entity.GetInt64("Sequence") ?? 0,
+        entity.GetDateTimeOffset("Timestamp_") ?? default,
+        entity.GetString("Type"),
+        OwnTable.ReadText(entity, "DetailsChunks", "D"));
 }

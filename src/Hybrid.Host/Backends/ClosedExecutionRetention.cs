@@ -10,7 +10,8 @@ namespace Hybrid.Host.Backends;
 /// <summary>
 /// The in-memory backend's retention of closed executions (<see cref="DurableBackendOptions.InMemoryRetention"/>): every
 /// <see cref="Interval"/> it purges the executions that closed (completed, failed or terminated) longer than the retention
-/// ago, with every instance they started (<see cref="ExecutionIds.ChildPrefix"/>) and their Step Functions history, so a
+/// ago, with every instance they started (<see cref="ExecutionIds.ChildPrefix"/>), their Step Functions history and
+/// their started-task records and stop marks (<see cref="IStartedTaskStore"/>), so a
 /// host that serves for days stays bounded. An execution with any instance still open is left for a later round, and only
 /// Hybrid's executions are purged: other orchestrations on the backend have no known family.
 /// <para>
@@ -35,15 +36,21 @@ internal sealed class ClosedExecutionRetention : BackgroundService
 
     private readonly DurableTaskClient _client;
     private readonly InMemoryExecutionHistoryStore? _history;
+    private readonly InMemoryStartedTaskStore? _started;
     private readonly ILogger _logger;
 
-    /// <summary>Purges with <paramref name="client"/>, and from <paramref name="history"/> unless the host keeps histories elsewhere.</summary>
-    public ClosedExecutionRetention(DurableTaskClient client, TimeSpan retention, InMemoryExecutionHistoryStore? history, ILogger<ClosedExecutionRetention> logger)
+    /// <summary>
+    /// Purges with <paramref name="client"/>, and from <paramref name="history"/> and <paramref name="started"/> (the
+    /// execution's started tasks and stop marks) unless the host keeps them elsewhere.
+    /// </summary>
+    public ClosedExecutionRetention(
+        DurableTaskClient client, TimeSpan retention, InMemoryExecutionHistoryStore? history, InMemoryStartedTaskStore? started, ILogger<ClosedExecutionRetention> logger)
     {
         _client = Check.NotNull(client);
         Retention = Check.Positive(retention);
         Interval = IntervalFor(retention);
         _history = history;
+        _started = started;
         _logger = Check.NotNull(logger);
     }
 
@@ -135,6 +142,7 @@ internal sealed class ClosedExecutionRetention : BackgroundService
 
         var result = await _client.PurgeInstanceAsync(executionId, cancellation: cancellationToken).ConfigureAwait(false);
         _history?.Remove(executionId);
+        _started?.Remove(executionId);
         return result.PurgedInstanceCount > 0;
     }
 }

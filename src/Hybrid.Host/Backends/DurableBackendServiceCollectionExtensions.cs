@@ -67,6 +67,7 @@ public static class DurableBackendServiceCollectionExtensions
                 sp.GetRequiredService<DurableTaskClient>(),
                 options.InMemoryRetention,
                 sp.GetService<IExecutionHistoryStore>() as InMemoryExecutionHistoryStore,
+                sp.GetService<IStartedTaskStore>() as InMemoryStartedTaskStore,
                 sp.GetRequiredService<ILogger<ClosedExecutionRetention>>()));
         }
 

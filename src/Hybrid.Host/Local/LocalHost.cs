@@ -112,7 +112,9 @@ public static class LocalHost
         var dataProtection = builder.Services.AddDataProtection().SetApplicationName(TokenSealing.ApplicationName);
         if (options.Backend.Backend == DurableBackendKind.AzureStorage)
         {
-            builder.Services.AddSingleton<IExecutionHistoryStore>(new TableExecutionHistoryStore(options.Backend.ConnectionString, options.Backend.TaskHub + "Events"));
+            var historyTable = options.Backend.TaskHub + "Events";
+            builder.Services.AddSingleton<IExecutionHistoryStore>(new TableExecutionHistoryStore(options.Backend.ConnectionString, historyTable));
+            builder.Services.AddSingleton<IStartedTaskStore>(new TableStartedTaskStore(options.Backend.ConnectionString, TableStartedTaskStore.NameBeside(historyTable)));
             builder.Services.AddSingleton<IAuditLog>(new TableAuditLog(new TableServiceClient(options.Backend.ConnectionString).GetTableClient(options.Backend.TaskHub + "Audit")));
             dataProtection.PersistKeysToBlobContainer(new BlobServiceClient(options.Backend.ConnectionString).GetBlobContainerClient(KeyRingContainer(options)));
         }

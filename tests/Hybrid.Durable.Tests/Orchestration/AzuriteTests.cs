@@ -29,6 +29,7 @@ public sealed class AzuriteHostFixture : IAsyncLifetime
             {
                 services.AddSingleton<IDispatchMiddleware>(Mocks);
                 services.AddSingleton<IExecutionHistoryStore>(new TableExecutionHistoryStore(Azurite.ConnectionString, "HybridEvents"));
+                services.AddSingleton<IStartedTaskStore>(new TableStartedTaskStore(Azurite.ConnectionString, TableStartedTaskStore.NameBeside("HybridEvents")));
             });
     }
 

@@ -125,7 +125,7 @@ public sealed class ReplayTests
                 : ValueTask.FromResult<JsonNode?>(new JsonObject { ["ok"] = true }))
             .Register("arn:hybrid:echo", x => x?.DeepClone())
             .Register("arn:hybrid:square", x => new JsonObject { ["sq"] = x!["n"]!.GetValue<int>() * x["n"]!.GetValue<int>() });
-        var dispatch = new DispatchActivity(handlers, new InMemoryExecutionHistoryStore(), []);
+        var dispatch = new DispatchActivity(handlers, new InMemoryExecutionHistoryStore(), new InMemoryStartedTaskStore(), []);
         var history = new RecordHistoryActivity(new InMemoryExecutionHistoryStore());
 
         async Task<JsonNode?> Activity(string name, JsonNode? input) => name switch

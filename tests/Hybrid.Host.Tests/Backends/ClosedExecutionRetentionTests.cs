@@ -151,11 +151,19 @@ public sealed class ClosedExecutionRetentionTests : IAsyncLifetime
             registry.AddOrchestratorFunc<string, string>(DurableNames.Machine, (_, input) => Task.FromResult(input));
         });
         var history = new InMemoryExecutionHistoryStore();
+        var started = new InMemoryStartedTaskStore();
         var retention = new ClosedExecutionRetention(
-            harness.Client, TimeSpan.FromMilliseconds(1), history, harness.Services.GetRequiredService<ILogger<ClosedExecutionRetention>>());
+            harness.Client, TimeSpan.FromMilliseconds(1), history, started, harness.Services.GetRequiredService<ILogger<ClosedExecutionRetention>>());
         var recorded = new StoredEvent("i", 0, DateTimeOffset.UtcNow, "ExecutionStarted", null);
         await history.AppendAsync("wf:root", [recorded]);
         await history.AppendAsync("wf:other", [recorded]);
+        foreach (var execution in new[] { "wf:root", "wf:other" })
+        {
+            var poll = new DispatchRequest(execution, "wf", "Job", "arn:job.sync", null, 0, null, null, null, null, null, null, execution + "@0/0");
+            await started.RecordAsync(execution, new StartedTask(execution, poll));
+            await started.MarkStoppedAsync(execution, [new StopMark(execution, "States.Aborted", "stopped")]);
+        }
+
         await harness.RunAsync(DurableNames.Machine, "child", "wf:root~0.0");
         await harness.Client.ScheduleNewOrchestrationInstanceAsync(nameof(ApprovalOrchestrator), "open", new StartOrchestrationOptions("wf:root~0.1"));
         await harness.WaitUntilAsync("wf:root~0.1", m => m.SerializedCustomStatus is not null);
@@ -177,6 +185,10 @@ public sealed class ClosedExecutionRetentionTests : IAsyncLifetime
         Assert.NotNull(await harness.Client.GetInstanceAsync("not-an-execution"));
         Assert.Empty(await history.ReadAsync("wf:root"));
         Assert.Single(await history.ReadAsync("wf:other"));
+        Assert.Empty(await started.TasksAsync("wf:root"));
+        Assert.Empty(await started.StoppedAsync("wf:root"));
+        Assert.Single(await started.TasksAsync("wf:other"));
+        Assert.Single(await started.StoppedAsync("wf:other"));
     }
 
     private static string? Status(HttpResponseMessage response) =>
