@@ -91,6 +91,12 @@ public sealed class AwsTestServer : IAsyncDisposable
 
     public FaultQueue Faults { get; } = new();
 
+    /// <summary>
+    /// Awaited once a request has been served and before its answer is written (service, operation, input): a test holds
+    /// a call whose effect has happened (an execution started) while its caller still waits for the answer.
+    /// </summary>
+    public Func<string, string, JsonObject, Task>? BeforeAnswer { get; set; }
+
     /// <summary>Every request that reached a backend or a queued fault, in order.</summary>
     public IReadOnlyList<RecordedRequest> Requests => [.. _requests];
 
@@ -325,6 +331,11 @@ public sealed class AwsTestServer : IAsyncDisposable
                 _requests.Enqueue(new RecordedRequest(service, operationName, status, error.Code, input, accessKey));
                 await WriteErrorAsync(context, model, status, error.Code, error.Message, modelled.Contains(error.Code)).ConfigureAwait(false);
                 return;
+            }
+
+            if (BeforeAnswer is { } hold)
+            {
+                await hold(service, operationName, input).ConfigureAwait(false);
             }
 
             _requests.Enqueue(new RecordedRequest(service, operationName, 200, null, input, accessKey));

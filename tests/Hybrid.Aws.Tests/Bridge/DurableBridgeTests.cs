@@ -142,6 +142,45 @@ public sealed class DurableBridgeTests(AwsServerFixture fixture) : AwsServerTest
     }
 
     [Fact]
+    public async Task StopParent_WhileTheChildIsBeingStarted_StopsTheChild()
+    {
+        var machine = Server.StepFunctions.AddStateMachine(Unique("child"));
+        await using var host = await HostAsync(machine, Definition(machine));
+        var held = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        Server.BeforeAnswer = (_, operation, input) => operation == "StartExecution" && (string?)input["stateMachineArn"] == machine && held.TrySetResult()
+            ? release.Task
+            : Task.CompletedTask;
+        try
+        {
+            // The child has started on AWS; the bridge has not heard so yet, so nothing in Hybrid names it.
+            var started = await host.StartAsync("parent", "stop-mid-start", """{"who":"ann"}""");
+            await held.Task.WaitAsync(TimeSpan.FromSeconds(60));
+            var child = Assert.Single(Server.StepFunctions.Executions, e => e.StateMachineArn == machine);
+            await host.Executions.StopAsync(started, "Operator.Stopped", "stopped while the child started");
+            release.SetResult();
+
+            using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+            while (Server.StepFunctions.Execution(child.Arn).Status == "RUNNING")
+            {
+                await Task.Delay(50, cts.Token);
+            }
+
+            Assert.Equal(ExecutionStatus.Aborted, (await host.Executions.DescribeAsync(started))!.Status);
+            var stopped = Server.StepFunctions.Execution(child.Arn);
+            Assert.Equal("ABORTED", stopped.Status);
+            Assert.Equal("Operator.Stopped", stopped.Error);
+            Assert.Equal("stopped while the child started", stopped.Cause);
+            Assert.Contains(Server.Requests, r => r.Operation == "StopExecution" && (string?)r.Input!["executionArn"] == child.Arn);
+        }
+        finally
+        {
+            Server.BeforeAnswer = null;
+            release.TrySetResult();
+        }
+    }
+
+    [Fact]
     public async Task StartExecution_SameNameGivenTwiceWithAnotherInput_CatchReceivesExecutionAlreadyExists()
     {
         var machine = Server.StepFunctions.AddStateMachine(Unique("child"));
