@@ -178,7 +178,7 @@ internal sealed class DurablePort : IExecutionPort, IHistorySink
         var result = await DispatchWithFreshTokenAsync(() =>
         {
             timeoutAt = invocation.TimeoutSeconds is { } seconds ? TimerTime(UtcNow.AddSeconds(seconds)) : null;
-            return DispatchAsync(Request(), invocation, waitsForToken ? null : timeoutAt);
+            return DispatchAsync(Request(), invocation, key, waitsForToken ? null : timeoutAt);
         });
 
         if (result.Error is not null)
@@ -228,20 +228,7 @@ internal sealed class DurablePort : IExecutionPort, IHistorySink
         });
         // Built whole even while replaying (the start request is slim then): the first poll after a replay is really sent.
         // Each poll and stop carries the latest token (a poll refused for an expired one may have brought a fresh one).
-        var template = new DispatchRequest(
-            _run.Execution.ExecutionId,
-            _run.Execution.Workflow,
-            invocation.StateName,
-            invocation.Resource,
-            null,
-            invocation.Attempt,
-            invocation.TimeoutSeconds,
-            Credentials(invocation),
-            null,
-            _run.Execution.Subject,
-            _sealedToken,
-            null,
-            key);
+        var template = PollTemplate(invocation, key);
         for (var poll = 1; ; poll++)
         {
             var phase = new TaskPhase(TaskPhase.Polling, pending.State, poll);
@@ -277,8 +264,28 @@ internal sealed class DurablePort : IExecutionPort, IHistorySink
         }
     }
 
-    /// <summary>Calls the dispatch activity; a task with a timeout (<paramref name="limit"/>) races it against a timer.</summary>
-    private async Task<DispatchResult> DispatchAsync(object request, TaskInvocation invocation, DateTime? limit)
+    /// <summary>The request that polls or stops a started long-running task (no input, context or events), with the latest token.</summary>
+    private DispatchRequest PollTemplate(TaskInvocation invocation, string key) => new(
+        _run.Execution.ExecutionId,
+        _run.Execution.Workflow,
+        invocation.StateName,
+        invocation.Resource,
+        null,
+        invocation.Attempt,
+        invocation.TimeoutSeconds,
+        Credentials(invocation),
+        null,
+        _run.Execution.Subject,
+        _sealedToken,
+        null,
+        key);
+
+    /// <summary>
+    /// Calls the dispatch activity; a task with a timeout (<paramref name="limit"/>) races it against a timer. A call that
+    /// loses the race is left open, and if it turns out to have started a long-running task, that task is stopped: the
+    /// Task state has already failed with <c>States.Timeout</c>, and nothing else would ever poll or stop it.
+    /// </summary>
+    private async Task<DispatchResult> DispatchAsync(object request, TaskInvocation invocation, string key, DateTime? limit)
     {
         var call = _context.CallActivityAsync<DispatchResult>(DurableNames.Dispatch, request);
         if (limit is { } at)
@@ -287,14 +294,26 @@ internal sealed class DurablePort : IExecutionPort, IHistorySink
             var timer = _context.CreateTimer(at, cts.Token);
             if (await Task.WhenAny(call, timer) == timer)
             {
-                LeaveOpen(call);
-                throw new AslException(ErrorNames.Timeout, $"Task '{invocation.StateName}' did not finish within {invocation.TimeoutSeconds} seconds.");
+                var cause = $"Task '{invocation.StateName}' did not finish within {invocation.TimeoutSeconds} seconds.";
+                LeaveOpen(StopLateStartAsync(call, invocation, key, cause));
+                throw new AslException(ErrorNames.Timeout, cause);
             }
 
             CancelTimers(cts);
         }
 
         return await call;
+    }
+
+    /// <summary>Stops the long-running task a call that lost the race with its timeout started, once it answers.</summary>
+    private async Task StopLateStartAsync(Task<DispatchResult> call, TaskInvocation invocation, string key, string cause)
+    {
+        var result = await call;
+        if (result.Pending is { } pending && result.Error is null)
+        {
+            var stop = new TaskPhase(TaskPhase.Stopping, pending.State, Error: ErrorNames.Timeout, Cause: cause);
+            await _context.CallActivityAsync<DispatchResult>(DurableNames.Dispatch, PollTemplate(invocation, key) with { Phase = stop });
+        }
     }
 
     /// <summary>

@@ -24,6 +24,9 @@ public sealed class StopRaceTests
 {
     private const string Job = """{"StartAt":"Job","States":{"Job":{"Type":"Task","Resource":"arn:aws:states:::hybrid-test:gated.sync","End":true}}}""";
 
+    /// <summary>The job's start outlasts the Task's timeout.</summary>
+    private const string Timed = """{"StartAt":"Job","States":{"Job":{"Type":"Task","Resource":"arn:aws:states:::hybrid-test:gated.sync","TimeoutSeconds":1,"End":true}}}""";
+
     /// <summary>Branch B fails once branch A's job has started.</summary>
     private const string Sibling = """
         {"StartAt":"Both","States":{"Both":{"Type":"Parallel","End":true,"Branches":[
@@ -149,10 +152,39 @@ public sealed class StopRaceTests
         Assert.Contains("could not be recorded or checked for a stop: the store is down", stop.Cause, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Start_ThatOutlastsTheTasksTimeout_IsStoppedWhenItAnswers()
+    {
+        var job = new GatedJob { HoldStart = true };
+        await using var host = await StartAsync(job, new AnswerGate(hold: false));
+        var id = (await host.Executions.StartAsync("timed", new JsonObject(), "late")).ExecutionId;
+        var key = await job.Started.Task.WaitAsync(Bound);
+
+        // The Task state fails with States.Timeout (the execution's history says so) while the start is still held.
+        using (var timeout = new CancellationTokenSource(Bound))
+        {
+            while (!(await host.Executions.GetHistoryAsync(id))!.Any(e => e.Type == "ExecutionFailed"))
+            {
+                await Task.Delay(50, timeout.Token);
+            }
+        }
+
+        Assert.Empty(job.Stops);
+        job.Release.SetResult();
+        var stop = await job.Stopped.Task.WaitAsync(Bound);
+        var failed = await host.WaitAsync(id);
+
+        Assert.Equal((key, ErrorNames.Timeout, "Task 'Job' did not finish within 1 seconds."), stop);
+        Assert.Single(job.Stops);
+        Assert.Equal(ExecutionStatus.Failed, failed.Status);
+        Assert.Equal(ErrorNames.Timeout, failed.Error);
+        Assert.Empty(await Started(host).TasksAsync(id));
+    }
+
     private static IStartedTaskStore Started(DurableHost host) => host.Services.GetRequiredService<IStartedTaskStore>();
 
     private static Task<DurableHost> StartAsync(GatedJob job, AnswerGate answers, CommitGate? commits = null, Action<IServiceCollection>? configure = null) => DurableHost.StartAsync(
-        FolderWorkflowRegistry.FromSources([("job", "test", Job), ("sibling", "test", Sibling)]),
+        FolderWorkflowRegistry.FromSources([("job", "test", Job), ("timed", "test", Timed), ("sibling", "test", Sibling)]),
         handlers => handlers
             .Register(GatedJob.Resource, job)
             .Register("arn:hybrid-test:break", async (_, ct) =>
