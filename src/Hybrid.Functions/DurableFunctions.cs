@@ -1,6 +1,5 @@
 using Hybrid.Durable.Dispatch;
 using Hybrid.Durable.Executions;
-using Hybrid.Durable.History;
 using Hybrid.Durable.Orchestration;
 using Hybrid.Durable.Rotation;
 using Microsoft.Azure.Functions.Worker;
@@ -59,8 +58,8 @@ public static class DurableFunctions
     public static Task<bool> StopInstances([ActivityTrigger] StopInstancesRequest input, string instanceId, [DurableClient] DurableTaskClient client, FunctionContext function)
     {
         ArgumentNullException.ThrowIfNull(function);
-        var started = function.InstanceServices.GetRequiredService<IStartedTaskStore>();
-        return new StopInstancesActivity(client, started).RunAsync(new FunctionActivityContext(DurableNames.StopInstances, instanceId), input);
+        return ActivatorUtilities.CreateInstance<StopInstancesActivity>(function.InstanceServices, client)
+            .RunAsync(new FunctionActivityContext(DurableNames.StopInstances, instanceId), input);
     }
 
     [Function(RotationNames.Orchestration)]

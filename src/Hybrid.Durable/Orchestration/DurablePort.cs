@@ -542,7 +542,7 @@ internal sealed class DurablePort : IExecutionPort, IHistorySink
     /// it, so that a Map's iterations do not each carry a copy of an input that may hold all their items.
     /// </summary>
     private ExecutionMeta ExecutionFor(BranchSource branch) =>
-        branch.ReadsExecutionInput || CurrentExecution.Input is null ? CurrentExecution : CurrentExecution with { Input = null };
+        branch.ReadsExecutionInput ? CurrentExecution : CurrentExecution with { Input = null };
 
     private string NextChildId() => $"{_context.InstanceId}~{_run.Generation}.{_children++}";
 

@@ -40,8 +40,8 @@ public static class DurableBackendServiceCollectionExtensions
     /// <see cref="DurableBackendOptions.SessionIdleTimeout"/> is zero), and a <see cref="DurableTaskClient"/>, all connected to the backend
     /// and sharing one data converter (<see cref="Converter"/>, unless a <see cref="DataConverter"/> was registered).
     /// On the in-memory backend, also purges closed executions once <see cref="DurableBackendOptions.InMemoryRetention"/>
-    /// has passed (<see cref="ClosedExecutionRetention"/>), with their history when the host keeps it in an
-    /// <see cref="InMemoryExecutionHistoryStore"/>. Also bounds the host's shutdown: the worker gets <see cref="DurableBackendOptions.ShutdownTimeout"/> to finish its
+    /// has passed (<see cref="ClosedExecutionRetention"/>), with their history and started-task records when the host
+    /// keeps them in memory (<see cref="InMemoryExecutionHistoryStore"/>, <see cref="InMemoryStartedTaskStore"/>). Also bounds the host's shutdown: the worker gets <see cref="DurableBackendOptions.ShutdownTimeout"/> to finish its
     /// work in flight, then the backend gets as long again to stop.
     /// </summary>
     /// <remarks>Call it once per host, and do not call <c>AddDurableTaskWorker</c> or <c>AddDurableTaskClient</c> yourself.</remarks>
